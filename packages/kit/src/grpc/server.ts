@@ -1,0 +1,147 @@
+import {
+  Server,
+  ServerCredentials,
+  status as GrpcStatus,
+  type handleUnaryCall,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import { HealthImplementation } from "grpc-health-check";
+import { UnimplementedError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { counter, histogram } from "../metrics.js";
+import { readCallContext, type CallContext } from "./call-context.js";
+import { toAppError, toGrpcStatus } from "./status.js";
+
+/** The request type of a generated grpc-js method definition. */
+type RequestOf<M> = M extends { requestDeserialize: (bytes: Buffer) => infer Req } ? Req : never;
+/** The reply type of a generated grpc-js method definition. */
+type ReplyOf<M> = M extends { responseSerialize: (value: infer Res) => Buffer } ? Res : never;
+
+/** One RPC's domain entry point: the decoded request and the caller, to the reply. */
+export type RpcHandler<Req, Res> = (request: Req, call: CallContext) => Promise<Res> | Res;
+
+/**
+ * A service's handlers, one per RPC of its generated definition: a missing RPC fails to compile, and RPCs
+ * not built yet are explicit `unimplemented` entries.
+ */
+export type ServiceHandlers<Definition> = {
+  [Method in keyof Definition]: RpcHandler<RequestOf<Definition[Method]>, ReplyOf<Definition[Method]>>;
+};
+
+/** A handler for an RPC whose issue has not landed: answers UNIMPLEMENTED. */
+export function unimplemented(what: string): RpcHandler<unknown, never> {
+  return () => {
+    throw new UnimplementedError(`${what} is not implemented yet`);
+  };
+}
+
+const rpcDuration = histogram("agileboard_rpc_server_duration_seconds", "Time to answer a gRPC call, by outcome.", [
+  "service",
+  "method",
+  "code",
+]);
+const rpcTenantCalls = counter(
+  "agileboard_rpc_server_tenant_calls_total",
+  "gRPC calls served, by replica and tenant (shows tenant affinity).",
+  ["service", "replica", "tenant"],
+);
+
+/** Options of `implementService`. */
+export interface ImplementServiceOptions {
+  /** "workitems", for metrics and logs. */
+  service: string;
+  /** This replica's id, for the per-tenant call counter. */
+  replicaId: string;
+  logger: Logger;
+}
+
+/**
+ * Turns typed handlers into a grpc-js implementation: reads the call context from metadata, runs the
+ * handler, maps every failure to a status with the `agileboard-error-bin` trailer, logs one completion line
+ * at debug (errors that are the service's fault at error, with the stack) and records metrics.
+ */
+export function implementService<Definition extends ServiceDefinition>(
+  definition: Definition,
+  handlers: ServiceHandlers<Definition>,
+  opts: ImplementServiceOptions,
+): UntypedServiceImplementation {
+  const implementation: UntypedServiceImplementation = {};
+  for (const method of Object.keys(definition) as (keyof Definition & string)[]) {
+    const handler = handlers[method] as RpcHandler<unknown, unknown>;
+    const call: handleUnaryCall<unknown, unknown> = (unaryCall: ServerUnaryCall<unknown, unknown>, callback) => {
+      const started = process.hrtime.bigint();
+      let tenantId = "";
+      const finish = (code: string, err?: unknown) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        rpcDuration.observe({ service: opts.service, method, code }, seconds);
+        const fields = { method, tenant_id: tenantId, code, duration_ms: Math.round(seconds * 1e4) / 10 };
+        if (code === "INTERNAL") opts.logger.error({ ...fields, err }, "rpc failed");
+        else opts.logger.debug(fields, "rpc done");
+      };
+      (async () => {
+        const ctx = readCallContext(unaryCall.metadata);
+        tenantId = ctx.tenantId;
+        rpcTenantCalls.inc({ service: opts.service, replica: opts.replicaId, tenant: tenantId });
+        return handler(unaryCall.request, ctx);
+      })().then(
+        (reply) => {
+          finish("OK");
+          callback(null, reply);
+        },
+        (err: unknown) => {
+          const appError = toAppError(err);
+          const grpcStatus = toGrpcStatus(appError);
+          finish(GrpcStatus[grpcStatus.code ?? GrpcStatus.UNKNOWN], err);
+          callback(grpcStatus, null);
+        },
+      );
+    };
+    implementation[method] = call;
+  }
+  return implementation;
+}
+
+/** A grpc-js server with the limits every agileboard service uses. */
+export function createGrpcServer(): Server {
+  return new Server({
+    // A frame is at most 1 MiB; leave room for metadata.
+    "grpc.max_receive_message_length": 2 * 1024 * 1024,
+    "grpc.keepalive_time_ms": 30_000,
+    "grpc.keepalive_timeout_ms": 10_000,
+  });
+}
+
+/** Adds `grpc.health.v1.Health`, initially NOT_SERVING for "" and each named service. */
+export function addHealthService(server: Server, serviceNames: readonly string[]): HealthImplementation {
+  const statuses: Record<string, "NOT_SERVING"> = { "": "NOT_SERVING" };
+  for (const name of serviceNames) statuses[name] = "NOT_SERVING";
+  const health = new HealthImplementation(statuses);
+  health.addToServer(server);
+  return health;
+}
+
+/** Binds insecurely (TLS terminates at the mesh or the ingress) and returns the bound port. */
+export function bindServer(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, boundPort) => {
+      if (err) reject(err);
+      else resolve(boundPort);
+    });
+  });
+}
+
+/** Stops accepting calls, lets in-flight ones finish for up to `graceMs`, then cuts the rest. */
+export function shutdownServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

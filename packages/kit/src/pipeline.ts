@@ -1,0 +1,153 @@
+import type { Database } from "better-sqlite3";
+import { Event, type FieldChange, type MessageFns } from "@agileboard/proto";
+import { eventSubject, type EventEntity } from "./bus/subjects.js";
+import { InvalidArgumentError } from "./errors.js";
+import type { CallContext } from "./grpc/call-context.js";
+import { newId } from "./ids.js";
+import type { OutboxRelay } from "./outbox-relay.js";
+import { recordActivity, type ActivityEntry } from "./storage/activity.js";
+import { findIdempotencyRecord, hashRequest, saveIdempotencyRecord } from "./storage/idempotency.js";
+import { appendToOutbox } from "./storage/outbox.js";
+import type { TenantStore } from "./storage/tenant-store.js";
+
+/** An event to emit, before the pipeline gives it an id, actor, time and subject. */
+export interface EventDraft {
+  projectId: string;
+  entity: EventEntity;
+  change: NonNullable<Event["change"]>;
+  /** Field-level changes, for *_updated events. */
+  changes?: FieldChange[];
+}
+
+/** What a mutation's body can touch: the tenant database inside the transaction, and its side records. */
+export interface Transaction {
+  db: Database;
+  call: CallContext;
+  /** The mutation's clock reading (Unix ms), one per mutation. */
+  now: number;
+  /** Audit rows, written in this transaction. `userId` and `at` default to the caller and `now`. */
+  recordActivity(entries: readonly (Omit<ActivityEntry, "userId" | "at"> & Partial<Pick<ActivityEntry, "userId" | "at">>)[]): void;
+  /** An event, queued in the outbox in this transaction and published after commit. */
+  emit(draft: EventDraft): void;
+}
+
+/**
+ * A mutation declared by its parts. The pipeline runs them in the seed's order: idempotency → validation →
+ * authorization → one transaction (change + activity rows + outbox + idempotency record) → reply; the relay
+ * publishes the event after commit. No handler repeats a step.
+ */
+export interface MutationSpec<Req, Res, Auth> {
+  /** The RPC name, stored with the idempotency record. */
+  operation: string;
+  /** Encodes the request for the idempotency hash. */
+  requestType: Pick<MessageFns<Req>, "encode">;
+  /** Encodes the reply for the idempotency record, and decodes a replayed one. */
+  replyType: Pick<MessageFns<Res>, "encode" | "decode">;
+  /** Throws InvalidArgumentError listing every violation. No I/O. */
+  validate(request: Req): void;
+  /** Decides whether the caller may do this; may read the database and ask tenancy. */
+  authorize(request: Req, call: CallContext, db: () => Database): Promise<Auth>;
+  /** The change itself, synchronous, inside the transaction: re-reads what it needs, checks versions, writes. */
+  execute(request: Req, tx: Transaction, auth: Auth): Res;
+}
+
+/** A read declared by its parts: validation → authorization → read. */
+export interface QuerySpec<Req, Res, Auth> {
+  validate(request: Req): void;
+  authorize(request: Req, call: CallContext, db: () => Database): Promise<Auth>;
+  read(request: Req, db: Database, call: CallContext, auth: Auth): Res;
+}
+
+/** Runs mutations and queries against one service's tenant store. */
+export class Pipeline {
+  constructor(
+    private readonly store: TenantStore,
+    private readonly relay: OutboxRelay,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Runs a mutation for the caller; a repeated message_id returns the stored reply and runs nothing. */
+  async mutate<Req, Res, Auth>(spec: MutationSpec<Req, Res, Auth>, request: Req, call: CallContext): Promise<Res> {
+    if (!call.messageId) throw new InvalidArgumentError("'message_id' is required", [{ field: "message_id", description: "is required" }]);
+    const requestHash = hashRequest(spec.operation, spec.requestType.encode(request).finish());
+    const db = () => this.store.open(call.tenantId);
+
+    const replayed = this.replay(db(), call.messageId, spec.operation, requestHash, spec.replyType);
+    if (replayed !== undefined) return replayed;
+
+    spec.validate(request);
+    const auth = await spec.authorize(request, call, db);
+
+    const now = this.clock();
+    let emitted = false;
+    const reply = db().transaction((): Res => {
+      const database = db();
+      // A duplicate that arrived while this one was being authorized commits nothing twice.
+      const raced = this.replay(database, call.messageId, spec.operation, requestHash, spec.replyType);
+      if (raced !== undefined) return raced;
+      const tx: Transaction = {
+        db: database,
+        call,
+        now,
+        recordActivity: (entries) =>
+          recordActivity(
+            database,
+            entries.map((e) => ({ ...e, userId: e.userId ?? call.userId, at: e.at ?? now })),
+          ),
+        emit: (draft) => {
+          const eventId = newId();
+          const payload = Event.encode({
+            eventId,
+            projectId: draft.projectId,
+            sequence: 0,
+            actorUserId: call.userId,
+            occurredAtMs: now,
+            changes: draft.changes ?? [],
+            change: draft.change,
+          }).finish();
+          appendToOutbox(
+            database,
+            { eventId, subject: eventSubject(call.tenantId, draft.projectId, draft.entity), payload, origin: call.origin },
+            now,
+          );
+          emitted = true;
+        },
+      };
+      const result = spec.execute(request, tx, auth);
+      saveIdempotencyRecord(
+        database,
+        call.messageId,
+        { operation: spec.operation, requestHash, responseBytes: spec.replyType.encode(result).finish() },
+        now,
+      );
+      return result;
+    })();
+    if (emitted) this.relay.notify(call.tenantId);
+    return reply;
+  }
+
+  /** Runs a read for the caller. */
+  async query<Req, Res, Auth>(spec: QuerySpec<Req, Res, Auth>, request: Req, call: CallContext): Promise<Res> {
+    spec.validate(request);
+    const db = () => this.store.open(call.tenantId);
+    const auth = await spec.authorize(request, call, db);
+    return spec.read(request, db(), call, auth);
+  }
+
+  private replay<Res>(
+    db: Database,
+    messageId: string,
+    operation: string,
+    requestHash: string,
+    replyType: Pick<MessageFns<Res>, "decode">,
+  ): Res | undefined {
+    const record = findIdempotencyRecord(db, messageId);
+    if (!record) return undefined;
+    if (record.operation !== operation || record.requestHash !== requestHash) {
+      throw new InvalidArgumentError(`'message_id' ${messageId} was already used for a different request`, [
+        { field: "message_id", description: "was already used for a different request" },
+      ]);
+    }
+    return replyType.decode(record.responseBytes);
+  }
+}

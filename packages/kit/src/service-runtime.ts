@@ -1,0 +1,191 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import { hostname } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Server, ServiceDefinition } from "@grpc/grpc-js";
+import { createEventBus } from "./bus/create-event-bus.js";
+import type { EventBus } from "./bus/event-bus.js";
+import { addHealthService, bindServer, createGrpcServer, implementService, shutdownServer, type ServiceHandlers } from "./grpc/server.js";
+import { ReplicaRouter } from "./grpc/replica-router.js";
+import { createLogger, type Logger } from "./log.js";
+import { metricsRegistry } from "./metrics.js";
+import { OutboxRelay } from "./outbox-relay.js";
+import { Pipeline } from "./pipeline.js";
+import { ProjectAccessChecker } from "./project-access.js";
+import { purgeIdempotencyRecords } from "./storage/idempotency.js";
+import { loadMigrations } from "./storage/migrations.js";
+import { TenantStore } from "./storage/tenant-store.js";
+
+/** How often expired idempotency records are purged from open databases. */
+const PURGE_INTERVAL_MS = 3600_000;
+
+/** The configuration every domain service reads (kit `serviceEnv`, plus TENANCY_ADDRS for callers of tenancy). */
+export interface DomainServiceConfig {
+  HOST: string;
+  PORT: number;
+  METRICS_PORT: number;
+  DATA_DIR: string;
+  NATS_URL?: string | undefined;
+  LOG_LEVEL: string;
+  EVENTS_RETENTION_MS: number;
+  MIGRATIONS_DIR?: string | undefined;
+  TENANT_DB_CACHE_SIZE: number;
+  IDEMPOTENCY_TTL_MS: number;
+  RPC_DEADLINE_MS: number;
+  SHUTDOWN_GRACE_MS: number;
+  TENANCY_ADDRS?: readonly string[];
+}
+
+/** What a service's handlers are built from. */
+export interface ServiceRuntime {
+  service: string;
+  replicaId: string;
+  logger: Logger;
+  store: TenantStore;
+  bus: EventBus;
+  relay: OutboxRelay;
+  pipeline: Pipeline;
+  /** Present when the service calls tenancy (TENANCY_ADDRS configured). */
+  projectAccess?: ProjectAccessChecker;
+}
+
+/** How to start one domain service. */
+export interface DomainServiceSpec<Definition extends ServiceDefinition> {
+  /** "workitems": file stem, migrations folder, log and metrics label. */
+  service: string;
+  /** Fully qualified gRPC service name, for the health service. */
+  grpcServiceName: string;
+  definition: Definition;
+  buildHandlers(runtime: ServiceRuntime): ServiceHandlers<Definition>;
+}
+
+/** Things the embedded default shares between services in one process. */
+export interface SharedDependencies {
+  bus?: EventBus;
+  logger?: Logger;
+}
+
+/** A started service. */
+export interface RunningService {
+  /** The bound gRPC port. */
+  port: number;
+  runtime: ServiceRuntime;
+  server: Server;
+  /** Ordered shutdown: stop accepting, finish in-flight calls, stop the relay, drain the bus, close databases. */
+  stop(): Promise<void>;
+}
+
+/** The repository's migrations folder, when running from a checkout. */
+export function defaultMigrationsDir(): string {
+  // <root>/packages/kit/{src,dist}/service-runtime.* -> <root>/migrations
+  return resolve(dirname(fileURLToPath(import.meta.url)), "../../../migrations");
+}
+
+/**
+ * Wires one domain service in the order every service uses: logger → tenant store → bus → outbox relay →
+ * gRPC server with health → bind → sweep the outboxes. Returns once it serves.
+ */
+export async function startDomainService<Definition extends ServiceDefinition>(
+  spec: DomainServiceSpec<Definition>,
+  config: DomainServiceConfig,
+  shared: SharedDependencies = {},
+): Promise<RunningService> {
+  const logger = shared.logger?.child({ service: spec.service }) ?? createLogger({ service: spec.service, level: config.LOG_LEVEL });
+  const replicaId = `${hostname()}:${config.PORT}`;
+  const migrations = loadMigrations(config.MIGRATIONS_DIR ?? defaultMigrationsDir(), ["kit", spec.service]);
+  const store = new TenantStore({
+    dataDir: config.DATA_DIR,
+    service: spec.service,
+    migrations,
+    maxOpen: config.TENANT_DB_CACHE_SIZE,
+    logger,
+    onOpen: (_tenantId, db) => purgeIdempotencyRecords(db, Date.now(), config.IDEMPOTENCY_TTL_MS),
+  });
+  const ownsBus = !shared.bus;
+  const bus = shared.bus ?? createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, name: spec.service, logger });
+  if (ownsBus && bus.kind === "memory") logger.warn("NATS_URL is unset: events stay inside this process");
+  const relay = new OutboxRelay(store, bus, logger);
+  const tenancy = config.TENANCY_ADDRS
+    ? new ReplicaRouter({ service: "tenancy", addresses: config.TENANCY_ADDRS, deadlineMs: config.RPC_DEADLINE_MS, logger })
+    : undefined;
+  const projectAccess = tenancy ? new ProjectAccessChecker({ tenancy, bus }) : undefined;
+  const runtime: ServiceRuntime = {
+    service: spec.service,
+    replicaId,
+    logger,
+    store,
+    bus,
+    relay,
+    pipeline: new Pipeline(store, relay),
+    ...(projectAccess ? { projectAccess } : {}),
+  };
+
+  const server = createGrpcServer();
+  server.addService(spec.definition, implementService(spec.definition, spec.buildHandlers(runtime), { service: spec.service, replicaId, logger }));
+  const health = addHealthService(server, [spec.grpcServiceName]);
+  const port = await bindServer(server, config.HOST, config.PORT);
+  health.setStatus("", "SERVING");
+  health.setStatus(spec.grpcServiceName, "SERVING");
+  relay.sweep();
+  const purgeTimer = setInterval(
+    () => store.forEachOpen((_tenantId, db) => purgeIdempotencyRecords(db, Date.now(), config.IDEMPOTENCY_TTL_MS)),
+    PURGE_INTERVAL_MS,
+  );
+  purgeTimer.unref();
+  const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(config.HOST, config.METRICS_PORT) : undefined;
+  logger.info({ host: config.HOST, port, bus: bus.kind }, `listening on grpc://${config.HOST}:${port}`);
+
+  return {
+    port,
+    runtime,
+    server,
+    async stop() {
+      health.setStatus("", "NOT_SERVING");
+      health.setStatus(spec.grpcServiceName, "NOT_SERVING");
+      await shutdownServer(server, config.SHUTDOWN_GRACE_MS);
+      clearInterval(purgeTimer);
+      await relay.stop();
+      projectAccess?.close();
+      tenancy?.close();
+      if (ownsBus) await bus.close();
+      store.close();
+      metricsServer?.close();
+    },
+  };
+}
+
+function serveMetrics(host: string, port: number): Promise<HttpServer> {
+  const server = createServer((req, res) => {
+    if (req.url === "/metrics") {
+      metricsRegistry.metrics().then(
+        (body) => res.writeHead(200, { "content-type": metricsRegistry.contentType }).end(body),
+        () => res.writeHead(500).end(),
+      );
+    } else if (req.url === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve_, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve_(server));
+  });
+}
+
+/**
+ * The `migrate` command: applies pending migrations to every tenant file of a service (the Helm chart runs
+ * it as a pre-upgrade hook). Returns how many tenant files it visited.
+ */
+export function migrateAllTenants(opts: { service: string; dataDir: string; migrationsDir?: string | undefined; logger: Logger }): number {
+  const migrations = loadMigrations(opts.migrationsDir ?? defaultMigrationsDir(), ["kit", opts.service]);
+  const store = new TenantStore({ dataDir: opts.dataDir, service: opts.service, migrations, maxOpen: 1, logger: opts.logger });
+  const tenants = store.tenantIds();
+  for (const tenantId of tenants) {
+    store.open(tenantId);
+    store.release(tenantId);
+  }
+  store.close();
+  opts.logger.info({ tenants: tenants.length }, "migrations applied");
+  return tenants.length;
+}
