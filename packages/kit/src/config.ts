@@ -116,7 +116,23 @@ export const commonEnv = {
   EVENTS_RETENTION_MS: envInt({ default: 7 * 24 * 3600_000, min: 24 * 3600_000, max: 365 * 24 * 3600_000 }).describe(
     "How long events stay in the event log for resume, in ms (at least 24 h).",
   ),
+  /** Deadline of calls to other services, ms. */
+  RPC_DEADLINE_MS: envInt({ default: 5_000, min: 100, max: 120_000 }).describe("Deadline of each gRPC call to another service, in ms."),
+  /** Shutdown: how long in-flight calls may finish before the process quits anyway. */
+  SHUTDOWN_GRACE_MS: envInt({ default: 10_000, min: 0, max: 300_000 }).describe(
+    "On SIGTERM, how long in-flight work may finish before the process exits anyway, in ms.",
+  ),
 } as const;
+
+/** Where a process listens; each kind of process has its own default port. */
+export const listenEnv = (defaultPort: number) => ({
+  /** Address the server binds. Default 0.0.0.0. */
+  HOST: envString({ default: "0.0.0.0" }).describe("Address the server binds."),
+  /** The server's port. */
+  PORT: envInt({ default: defaultPort, min: 0, max: 65535 }).describe(
+    "Port of the server: HTTP for the gateway (8080), gRPC for tenancy (50051), workitems (50052), sprints (50053).",
+  ),
+});
 
 /**
  * The variables of a gRPC domain service (tenancy, workitems, sprints). Each service has its own default
@@ -124,12 +140,7 @@ export const commonEnv = {
  */
 export const serviceEnv = (opts: { defaultPort: number }) => ({
   ...commonEnv,
-  /** Address the gRPC server binds. Default 0.0.0.0. */
-  HOST: envString({ default: "0.0.0.0" }).describe("Address the server binds."),
-  /** gRPC port. Default 50051. */
-  PORT: envInt({ default: opts.defaultPort, min: 0, max: 65535 }).describe(
-    "Port of the server: HTTP for the gateway (8080), gRPC for tenancy (50051), workitems (50052), sprints (50053).",
-  ),
+  ...listenEnv(opts.defaultPort),
   /** Port of the plain-HTTP /metrics and /healthz endpoint; 0 = off. */
   METRICS_PORT: envInt({ default: 0, min: 0, max: 65535 }).describe("Port of the service's HTTP /metrics endpoint; 0 turns it off."),
   /** Folder holding `migrations/<service>/` and `migrations/kit/`. */
@@ -139,12 +150,6 @@ export const serviceEnv = (opts: { defaultPort: number }) => ({
   /** How long idempotency records are kept, ms; at least 24 h. */
   IDEMPOTENCY_TTL_MS: envInt({ default: 48 * 3600_000, min: 24 * 3600_000, max: 30 * 24 * 3600_000 }).describe(
     "How long a processed message_id's reply is kept, in ms (at least 24 h).",
-  ),
-  /** Deadline of calls to other services, ms. */
-  RPC_DEADLINE_MS: envInt({ default: 5_000, min: 100, max: 120_000 }).describe("Deadline of each gRPC call to another service, in ms."),
-  /** Shutdown: how long in-flight calls may finish before the process quits anyway. */
-  SHUTDOWN_GRACE_MS: envInt({ default: 10_000, min: 0, max: 300_000 }).describe(
-    "On SIGTERM, how long in-flight work may finish before the process exits anyway, in ms.",
   ),
 });
 

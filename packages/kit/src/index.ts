@@ -26,3 +26,4 @@ export * from "./auth/token-verifier.js";
 export * from "./auth/dev-keys.js";
 export * from "./service-runtime.js";
 export * from "./validation.js";
+export * from "./nats-server.js";

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Server, ServiceDefinition } from "@grpc/grpc-js";
 import { createEventBus } from "./bus/create-event-bus.js";
 import type { EventBus } from "./bus/event-bus.js";
-import { addHealthService, bindServer, createGrpcServer, implementService, shutdownServer, type ServiceHandlers } from "./grpc/server.js";
+import { addHealthService, addServiceTo, bindServer, createGrpcServer, shutdownServer, type ServiceHandlers } from "./grpc/server.js";
 import { ReplicaRouter } from "./grpc/replica-router.js";
 import { createLogger, type Logger } from "./log.js";
 import { metricsRegistry } from "./metrics.js";
@@ -15,6 +15,7 @@ import { ProjectAccessChecker } from "./project-access.js";
 import { purgeIdempotencyRecords } from "./storage/idempotency.js";
 import { loadMigrations } from "./storage/migrations.js";
 import { TenantStore } from "./storage/tenant-store.js";
+import { exitOnSignals } from "./shutdown.js";
 
 /** How often expired idempotency records are purged from open databases. */
 const PURGE_INTERVAL_MS = 3600_000;
@@ -121,7 +122,7 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   };
 
   const server = createGrpcServer();
-  server.addService(spec.definition, implementService(spec.definition, spec.buildHandlers(runtime), { service: spec.service, replicaId, logger }));
+  addServiceTo(server, spec.definition, spec.buildHandlers(runtime), { service: spec.service, replicaId, logger });
   const health = addHealthService(server, [spec.grpcServiceName]);
   const port = await bindServer(server, config.HOST, config.PORT);
   health.setStatus("", "SERVING");
@@ -188,4 +189,13 @@ export function migrateAllTenants(opts: { service: string; dataDir: string; migr
   store.close();
   opts.logger.info({ tenants: tenants.length }, "migrations applied");
   return tenants.length;
+}
+
+/** A domain service's `main`: starts it and stops it cleanly on SIGINT/SIGTERM. */
+export async function runDomainService<Definition extends ServiceDefinition>(
+  spec: DomainServiceSpec<Definition>,
+  config: DomainServiceConfig,
+): Promise<void> {
+  const running = await startDomainService(spec, config);
+  exitOnSignals(running.stop, { logger: running.runtime.logger, graceMs: config.SHUTDOWN_GRACE_MS });
 }

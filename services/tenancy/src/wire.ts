@@ -19,6 +19,11 @@ export function roleToProto(role: Role | undefined): ProjectRole {
   return role ? ROLE_TO_PROTO[role] : ProjectRole.PROJECT_ROLE_UNSPECIFIED;
 }
 
+/** The role as activity rows and field changes render it: the proto enum value name. */
+export function roleName(role: Role | undefined): string {
+  return role ? ProjectRole[ROLE_TO_PROTO[role]] : "";
+}
+
 /** The role a proto enum names, if it names one. */
 export function roleFromProto(role: ProjectRole): Role | undefined {
   switch (role) {

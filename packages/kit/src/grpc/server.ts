@@ -8,7 +8,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
-import { UnimplementedError } from "../errors.js";
+import { InvalidArgumentError, UnimplementedError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { counter, histogram } from "../metrics.js";
 import { readCallContext, type CallContext } from "./call-context.js";
@@ -57,6 +57,40 @@ export interface ImplementServiceOptions {
   logger: Logger;
 }
 
+/** Marks a request whose bytes did not decode, so the handler wrapper can answer INVALID_ARGUMENT. */
+const UNDECODABLE = Symbol("undecodable request");
+
+/**
+ * The definition with request decoding that never throws: grpc-js would answer a decoding failure with
+ * INTERNAL, but bytes that are not the request message are the client's mistake.
+ */
+function tolerantDefinition<Definition extends ServiceDefinition>(definition: Definition): Definition {
+  const out: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    out[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return method.requestDeserialize(bytes);
+        } catch (err) {
+          return { [UNDECODABLE]: err };
+        }
+      },
+    };
+  }
+  return out as Definition;
+}
+
+/** Adds a service with typed handlers to a server (see `implementService`). */
+export function addServiceTo<Definition extends ServiceDefinition>(
+  server: Server,
+  definition: Definition,
+  handlers: ServiceHandlers<Definition>,
+  opts: ImplementServiceOptions,
+): void {
+  server.addService(tolerantDefinition(definition), implementService(definition, handlers, opts));
+}
+
 /**
  * Turns typed handlers into a grpc-js implementation: reads the call context from metadata, runs the
  * handler, maps every failure to a status with the `agileboard-error-bin` trailer, logs one completion line
@@ -83,6 +117,10 @@ export function implementService<Definition extends ServiceDefinition>(
       (async () => {
         const ctx = readCallContext(unaryCall.metadata);
         tenantId = ctx.tenantId;
+        const request = unaryCall.request as Record<symbol, unknown> | null;
+        if (request && typeof request === "object" && UNDECODABLE in request) {
+          throw new InvalidArgumentError(`request is not a valid ${method} message`);
+        }
         rpcTenantCalls.inc({ service: opts.service, replica: opts.replicaId, tenant: tenantId });
         return handler(unaryCall.request, ctx);
       })().then(

@@ -3,7 +3,7 @@ import { AddProjectMemberRequest, ProjectMember as ProjectMemberProto, ProjectRo
 import { leavesNoAdmin, upsertMember } from "../domain/membership.js";
 import { requireAccess } from "../access.js";
 import { membersRepo } from "../repo/members-repo.js";
-import { memberToProto, roleFromProto } from "../wire.js";
+import { memberToProto, roleFromProto, roleName } from "../wire.js";
 
 const ROLES = [ProjectRole.PROJECT_ROLE_VIEWER, ProjectRole.PROJECT_ROLE_EDITOR, ProjectRole.PROJECT_ROLE_ADMIN];
 
@@ -38,15 +38,16 @@ export function addProjectMember(rt: ServiceRuntime): RpcHandler<AddProjectMembe
           membersRepo.save(tx.db, outcome.member);
           const base = { entityType: "member", entityId: r.userId, projectId: r.projectId };
           if (outcome.kind === "added") {
-            tx.recordActivity([{ ...base, action: "created", fieldName: "role", newValue: role }]);
+            tx.recordActivity([{ ...base, action: "created", fieldName: "role", newValue: roleName(role) }]);
             tx.emit({ projectId: r.projectId, entity: "member", change: { $case: "memberAdded", value: reply } });
           } else {
-            tx.recordActivity([{ ...base, action: "updated", fieldName: "role", oldValue: outcome.oldRole, newValue: role }]);
+            const change = { field: "role", oldValue: roleName(outcome.oldRole), newValue: roleName(role) };
+            tx.recordActivity([{ ...base, action: "updated", fieldName: "role", oldValue: change.oldValue, newValue: change.newValue }]);
             tx.emit({
               projectId: r.projectId,
               entity: "member",
               change: { $case: "memberUpdated", value: reply },
-              changes: [{ field: "role", oldValue: outcome.oldRole, newValue: role }],
+              changes: [change],
             });
           }
           return reply;

@@ -3,7 +3,7 @@ import { CreateProjectRequest, Project as ProjectProto } from "@agileboard/proto
 import { validateNewProject, type Project } from "../domain/project.js";
 import { membersRepo } from "../repo/members-repo.js";
 import { projectsRepo } from "../repo/projects-repo.js";
-import { projectToProto } from "../wire.js";
+import { projectToProto, roleName } from "../wire.js";
 
 /** CreateProject: any user of the tenant may create one and becomes its admin. */
 export function createProject(rt: ServiceRuntime): RpcHandler<CreateProjectRequest, ProjectProto> {
@@ -43,7 +43,7 @@ export function createProject(rt: ServiceRuntime): RpcHandler<CreateProjectReque
           });
           tx.recordActivity([
             { entityType: "project", entityId: project.id, projectId: project.id, action: "created" },
-            { entityType: "member", entityId: call.userId, projectId: project.id, action: "created", fieldName: "role", newValue: "admin" },
+            { entityType: "member", entityId: call.userId, projectId: project.id, action: "created", fieldName: "role", newValue: roleName("admin") },
           ]);
           return projectToProto(project);
         },

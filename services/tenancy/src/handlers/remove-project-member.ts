@@ -3,7 +3,7 @@ import { ProjectMember as ProjectMemberProto, RemoveProjectMemberRequest } from 
 import { leavesNoAdmin } from "../domain/membership.js";
 import { requireAccess } from "../access.js";
 import { membersRepo } from "../repo/members-repo.js";
-import { memberToProto } from "../wire.js";
+import { memberToProto, roleName } from "../wire.js";
 
 /** RemoveProjectMember: admins remove anyone; any member may leave. Replies with the removed membership. */
 export function removeProjectMember(rt: ServiceRuntime): RpcHandler<RemoveProjectMemberRequest, ProjectMemberProto> {
@@ -32,7 +32,7 @@ export function removeProjectMember(rt: ServiceRuntime): RpcHandler<RemoveProjec
           const removed = { ...member, version: member.version + 1, updatedAt: tx.now, updatedBy: call.userId, deletedAt: tx.now };
           membersRepo.save(tx.db, removed);
           tx.recordActivity([
-            { entityType: "member", entityId: r.userId, projectId: r.projectId, action: "deleted", fieldName: "role", oldValue: member.role },
+            { entityType: "member", entityId: r.userId, projectId: r.projectId, action: "deleted", fieldName: "role", oldValue: roleName(member.role) },
           ]);
           const reply = memberToProto(removed);
           tx.emit({ projectId: r.projectId, entity: "member", change: { $case: "memberRemoved", value: reply } });

@@ -1,0 +1,78 @@
+import { join } from "node:path";
+import { createEventBus, createLogger, hasNatsServer, startNatsServer, type NatsServerProcess, type RunningService } from "@agileboard/kit";
+import { loadGatewayConfig, startGateway, type RunningGateway } from "@agileboard/gateway";
+import { loadSprintsConfig, startSprints } from "@agileboard/sprints";
+import { loadTenancyConfig, startTenancy } from "@agileboard/tenancy";
+import { loadWorkitemsConfig, startWorkitems } from "@agileboard/workitems";
+import { loadLauncherConfig } from "./config.js";
+
+/** The whole system in one process. */
+export interface EmbeddedSystem {
+  gateway: RunningGateway;
+  services: RunningService[];
+  /** Which bus runs: "memory", "nats" (NATS_URL) or "nats-server" (a child this process started). */
+  busKind: "memory" | "nats" | "nats-server";
+  /** Stops the gateway, the services, the bus and any nats-server it started, in that order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded default (SPEC §4): every service and the gateway in this process, services on loopback
+ * ports of their own, talking real gRPC as in production; only the bus may differ. `env` is read as the
+ * processes would read it; the gateway takes PORT and HOST, the services listen on 127.0.0.1.
+ */
+export async function startEmbedded(env: Readonly<Record<string, string | undefined>> = process.env): Promise<EmbeddedSystem> {
+  const launcher = loadLauncherConfig(env);
+  const base = { ...env, AUTH_DEV: env["AUTH_DEV"] ?? "1" };
+  const gatewayConfig = loadGatewayConfig(base);
+  const logger = createLogger({ service: "agileboard", level: gatewayConfig.LOG_LEVEL });
+
+  let natsServer: NatsServerProcess | undefined;
+  let natsUrl = gatewayConfig.NATS_URL;
+  let busKind: EmbeddedSystem["busKind"] = natsUrl ? "nats" : "memory";
+  if (!natsUrl && launcher.EMBEDDED_BUS !== "memory" && (launcher.EMBEDDED_BUS === "nats-server" || hasNatsServer())) {
+    natsServer = await startNatsServer({ storeDir: join(gatewayConfig.DATA_DIR, "nats") });
+    natsUrl = natsServer.url;
+    busKind = "nats-server";
+    logger.info({ url: natsUrl, pid: natsServer.pid }, "started nats-server");
+  }
+  const bus = createEventBus({ natsUrl, retentionMs: gatewayConfig.EVENTS_RETENTION_MS, name: "agileboard-embedded", logger });
+  const shared = { bus, logger };
+  const serviceEnv = { ...base, HOST: "127.0.0.1", PORT: "0" };
+
+  const services: RunningService[] = [];
+  try {
+    const tenancy = await startTenancy(loadTenancyConfig(serviceEnv), shared);
+    services.push(tenancy);
+    const tenancyAddr = `127.0.0.1:${tenancy.port}`;
+    const workitems = await startWorkitems(loadWorkitemsConfig({ ...serviceEnv, TENANCY_ADDRS: tenancyAddr }), shared);
+    services.push(workitems);
+    const sprints = await startSprints(loadSprintsConfig({ ...serviceEnv, TENANCY_ADDRS: tenancyAddr }), shared);
+    services.push(sprints);
+    const gateway = await startGateway(
+      loadGatewayConfig({
+        ...base,
+        TENANCY_ADDRS: tenancyAddr,
+        WORKITEMS_ADDRS: `127.0.0.1:${workitems.port}`,
+        SPRINTS_ADDRS: `127.0.0.1:${sprints.port}`,
+      }),
+      shared,
+    );
+    return {
+      gateway,
+      services,
+      busKind,
+      async stop() {
+        await gateway.stop();
+        for (const s of [...services].reverse()) await s.stop();
+        await bus.close();
+        await natsServer?.stop();
+      },
+    };
+  } catch (err) {
+    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    await bus.close().catch(() => undefined);
+    await natsServer?.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,2 @@
+export { startEmbedded, type EmbeddedSystem } from "./embedded.js";
+export { launcherEnv } from "./config.js";

@@ -1,0 +1,6 @@
+export * from "./wait.js";
+export * from "./net.js";
+export * from "./auth.js";
+export * from "./client.js";
+export * from "./system.js";
+export * from "./factories.js";

@@ -1,0 +1,42 @@
+import { hostname } from "node:os";
+import { commonEnv, ConfigError, envBool, envInt, envOptionalString, envString, listenEnv, loadConfig, replicaEnv } from "@agileboard/kit";
+
+/** The variables the gateway reads. Names from SPEC §4 are fixed. */
+export const gatewayEnv = {
+  ...commonEnv,
+  ...replicaEnv,
+  ...listenEnv(8080),
+  AUTH_JWKS: envOptionalString().describe("Where token keys come from: a JWKS file path or an http(s) URL."),
+  AUTH_ISSUER: envOptionalString().describe("Required `iss` of tokens, when set."),
+  AUTH_AUDIENCE: envOptionalString().describe("Required `aud` of tokens, when set."),
+  AUTH_DEV: envBool({ default: false }).describe(
+    "1 = generate a dev key pair in DATA_DIR and serve POST /dev/token (any tenant, user, roles). `npm start` turns it on unless 0; never in Helm.",
+  ),
+  WS_RATE_PER_S: envInt({ default: 100, min: 1, max: 100_000 }).describe("Frames per second a connection may send (token bucket rate)."),
+  WS_RATE_BURST: envInt({ default: 200, min: 1, max: 1_000_000 }).describe("Frames a connection may send in a burst (token bucket size)."),
+  WS_MAX_CONNECTIONS: envInt({ default: 10_000, min: 1, max: 10_000_000 }).describe("WebSocket connections per gateway replica; beyond, upgrades get 503."),
+  WS_MAX_CONNECTIONS_PER_TENANT: envInt({ default: 1_000, min: 1, max: 10_000_000 }).describe(
+    "WebSocket connections per tenant on one replica; beyond, upgrades get 503.",
+  ),
+  WS_MAX_FRAME_BYTES: envInt({ default: 1_048_576, min: 1_024, max: 64 * 1_048_576 }).describe(
+    "Largest frame accepted; a bigger one closes the socket with 1009.",
+  ),
+  WS_PING_INTERVAL_MS: envInt({ default: 30_000, min: 100, max: 3_600_000 }).describe(
+    "WebSocket-level ping period; a peer that missed the last pong is dropped.",
+  ),
+  GATEWAY_ID: envString({ default: `${hostname()}-${process.pid}`, pattern: /^[A-Za-z0-9_.-]{1,64}$/, form: "1-64 letters, digits, _ . -" }).describe(
+    "This replica's id in event origins (default host-pid); unique per replica.",
+  ),
+} as const;
+
+/** The gateway's validated configuration. */
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+/** Reads the gateway's configuration; throws a ConfigError naming every bad variable. */
+export function loadGatewayConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
+  const config = loadConfig(gatewayEnv, env);
+  if (!config.AUTH_JWKS && !config.AUTH_DEV) {
+    throw new ConfigError(["AUTH_JWKS: required (a JWKS file or URL) unless AUTH_DEV=1"]);
+  }
+  return config;
+}

@@ -1,0 +1,177 @@
+import {
+  createEventBus,
+  createLogger,
+  createTokenVerifier,
+  InvalidArgumentError,
+  loadOrCreateDevSigner,
+  newId,
+  ProjectAccessChecker,
+  RateLimitedError,
+  ReplicaRouter,
+  UnauthenticatedError,
+  type EventBus,
+  type Logger,
+  type SharedDependencies,
+} from "@agileboard/kit";
+import { protoFiles } from "@agileboard/proto";
+import Fastify from "fastify";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { GatewayConfig } from "./config.js";
+import { Dispatcher } from "./dispatch/dispatcher.js";
+import { peekMessageId } from "./dispatch/frame-codec.js";
+import { buildDispatchTable, serverFrameField, type ServiceName } from "./dispatch/table.js";
+import { ProjectFeeds } from "./fanout/project-feeds.js";
+import { Subscriptions } from "./fanout/subscriptions.js";
+import { registerRoutes } from "./http/routes.js";
+import { CLOSE_TOKEN_EXPIRED, Connection } from "./ws/connection.js";
+import { ConnectionRegistry } from "./ws/registry.js";
+import { createUpgradeHandler, SUBPROTOCOL } from "./ws/upgrade.js";
+
+/** A running gateway. */
+export interface RunningGateway {
+  port: number;
+  /** http://host:port */
+  url: string;
+  logger: Logger;
+  /** Graceful stop: refuse new work, let in-flight requests finish, close sockets with 1001, then the rest. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the gateway: logger → bus → service routers → token verifier → dispatch table → feeds → HTTP and
+ * WebSocket server. `shared` lets the embedded default hand in its bus and logger.
+ */
+export async function startGateway(config: GatewayConfig, shared: SharedDependencies = {}): Promise<RunningGateway> {
+  const logger = shared.logger?.child({ service: "gateway" }) ?? createLogger({ service: "gateway", level: config.LOG_LEVEL });
+  const ownsBus = !shared.bus;
+  const bus: EventBus =
+    shared.bus ?? createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, name: `gateway-${config.GATEWAY_ID}`, logger });
+  const router = (service: ServiceName, addresses: readonly string[]) =>
+    new ReplicaRouter({ service, addresses, deadlineMs: config.RPC_DEADLINE_MS, logger });
+  const routers: Record<ServiceName, ReplicaRouter> = {
+    tenancy: router("tenancy", config.TENANCY_ADDRS),
+    workitems: router("workitems", config.WORKITEMS_ADDRS),
+    sprints: router("sprints", config.SPRINTS_ADDRS),
+  };
+  const devSigner = config.AUTH_DEV
+    ? await loadOrCreateDevSigner(config.DATA_DIR, { ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}), ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}) })
+    : undefined;
+  const verifier = createTokenVerifier({
+    ...(config.AUTH_JWKS ? { jwks: config.AUTH_JWKS } : {}),
+    ...(devSigner ? { extraKeys: devSigner.jwks } : {}),
+    ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
+    ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
+  });
+  const access = new ProjectAccessChecker({ tenancy: routers.tenancy, bus });
+  const table = buildDispatchTable(protoFiles);
+  const replyField = (name: string) => serverFrameField(protoFiles, name);
+
+  let draining = false;
+  const registry = new ConnectionRegistry({ maxConnections: config.WS_MAX_CONNECTIONS, maxPerTenant: config.WS_MAX_CONNECTIONS_PER_TENANT });
+  const feeds: ProjectFeeds = new ProjectFeeds(bus, logger, (tenantId, projectId, userId) => {
+    // A removed member stops receiving the project's events at once.
+    for (const conn of feeds.membersOf(tenantId, projectId)) {
+      if (conn.userId === userId && !conn.identity.roles.includes("admin")) subscriptions.revoke(conn, projectId, newId());
+    }
+  });
+  const subscriptions = new Subscriptions(feeds, bus, access, { subscribed: replyField("subscribed"), unsubscribed: replyField("unsubscribed") });
+  const dispatcher = new Dispatcher({
+    table,
+    routers,
+    subscriptions,
+    verifier,
+    logger,
+    replyFields: { pong: replyField("pong"), tokenRefreshed: replyField("token_refreshed") },
+    isDraining: () => draining,
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.WS_MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  const alive = new WeakMap<Connection, boolean>();
+  const onExpired = (conn: Connection) => {
+    dispatcher.sendError(conn, "", new UnauthenticatedError("token expired; reconnect with a new token"));
+    conn.close(CLOSE_TOKEN_EXPIRED, "token expired");
+  };
+  const onConnection = (socket: WebSocket, identity: { tenantId: string; userId: string; roles: string[]; expiresAtMs: number }) => {
+    const conn = new Connection(socket, identity, config.GATEWAY_ID, { ratePerSecond: config.WS_RATE_PER_S, burst: config.WS_RATE_BURST }, onExpired);
+    registry.add(conn);
+    alive.set(conn, true);
+    const connLogger = logger.child({ conn_id: conn.id, tenant_id: conn.tenantId, user_id: conn.userId });
+    connLogger.debug("connected");
+    socket.on("message", (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) {
+        dispatcher.sendError(conn, "", new InvalidArgumentError("text frames are not supported; send binary agileboard.v1.ClientFrame frames"));
+        return;
+      }
+      if (!conn.limiter.take()) {
+        dispatcher.sendError(conn, peekMessageId(data), new RateLimitedError(`more than ${config.WS_RATE_PER_S} frames per second; slow down`));
+        if (conn.limiter.isAbusive) conn.close(1008, "rate limit exceeded");
+        return;
+      }
+      void dispatcher.handle(conn, data);
+    });
+    socket.on("pong", () => alive.set(conn, true));
+    socket.on("error", (err) => connLogger.debug({ err }, "socket error"));
+    socket.on("close", (code) => {
+      feeds.leaveAll(conn);
+      registry.remove(conn);
+      conn.dispose();
+      connLogger.debug({ code }, "disconnected");
+    });
+  };
+
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  registerRoutes(app, {
+    readiness: () => ({
+      bus: bus.isHealthy(),
+      tenancy: routers.tenancy.healthyCount() > 0,
+      workitems: routers.workitems.healthyCount() > 0,
+      sprints: routers.sprints.healthyCount() > 0,
+      accepting: !draining,
+    }),
+    ...(devSigner ? { devSigner } : {}),
+  });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  app.server.on("upgrade", createUpgradeHandler({ wss, verifier, registry, logger, isDraining: () => draining, onConnection }));
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+
+  // Drop peers that stopped answering WebSocket pings (half-open TCP, sleeping laptops).
+  const heartbeat = setInterval(() => {
+    for (const conn of registry.connections) {
+      if (!alive.get(conn)) {
+        conn.socket.terminate();
+        continue;
+      }
+      alive.set(conn, false);
+      conn.socket.ping();
+    }
+  }, config.WS_PING_INTERVAL_MS);
+  heartbeat.unref();
+
+  const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${port}`;
+  logger.info({ host: config.HOST, port, bus: bus.kind, dev_auth: Boolean(devSigner) }, `listening on ${url}`);
+
+  return {
+    port,
+    url,
+    logger,
+    async stop() {
+      draining = true;
+      const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
+      while (registry.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const conn of registry.connections) conn.close(1001, "server shutting down");
+      clearInterval(heartbeat);
+      wss.close();
+      feeds.closeAll();
+      access.close();
+      await app.close();
+      for (const r of Object.values(routers)) r.close();
+      if (ownsBus) await bus.close();
+    },
+  };
+}

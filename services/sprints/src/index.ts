@@ -1,0 +1,2 @@
+export { loadSprintsConfig, sprintsEnv, type SprintsConfig } from "./config.js";
+export { startSprints, sprintsService } from "./service.js";

@@ -1,0 +1,12 @@
+import { loadConfig, replicaEnv, serviceEnv } from "@agileboard/kit";
+
+/** The variables workitems reads: the domain-service set, plus where tenancy runs (for permission checks). */
+export const workitemsEnv = { ...serviceEnv({ defaultPort: 50052 }), TENANCY_ADDRS: replicaEnv.TENANCY_ADDRS };
+
+/** workitems's validated configuration. */
+export type WorkitemsConfig = ReturnType<typeof loadWorkitemsConfig>;
+
+/** Reads workitems's configuration from the environment; throws a ConfigError naming every bad variable. */
+export function loadWorkitemsConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
+  return loadConfig(workitemsEnv, env);
+}

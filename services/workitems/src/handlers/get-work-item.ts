@@ -1,0 +1,22 @@
+import { checkId, ViolationList, type RpcHandler } from "@agileboard/kit";
+import type { GetWorkItemRequest, WorkItem as WorkItemProto } from "@agileboard/proto";
+import { workItemToProto } from "../wire.js";
+import { AccessLevel, authorizeItem, findItem, type WorkItemsDeps } from "./shared.js";
+
+/** GetWorkItem: one item, deleted ones included (deleted_at_ms tells), for anyone who can read its project. */
+export function getWorkItem(deps: WorkItemsDeps): RpcHandler<GetWorkItemRequest, WorkItemProto> {
+  return (request, call) =>
+    deps.pipeline.query(
+      {
+        validate: (r) => {
+          const v = new ViolationList();
+          checkId(v, "work_item_id", r.workItemId);
+          v.throwIfAny();
+        },
+        authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
+        read: (r, db) => workItemToProto(findItem(db, r.workItemId)),
+      },
+      request,
+      call,
+    );
+}

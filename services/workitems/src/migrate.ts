@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+import { configOrExit, createLogger, migrateAllTenants } from "@agileboard/kit";
+import { loadWorkitemsConfig } from "./config.js";
+
+const config = configOrExit(() => loadWorkitemsConfig());
+const logger = createLogger({ service: "workitems", level: config.LOG_LEVEL });
+migrateAllTenants({ service: "workitems", dataDir: config.DATA_DIR, migrationsDir: config.MIGRATIONS_DIR, logger });

@@ -1,0 +1,81 @@
+import { Priority as PriorityProto, WorkItemStatus, WorkItemType, type FieldChange, type WorkItem as WorkItemProto } from "@agileboard/proto";
+import type { FieldDiff, ItemType, Priority, Status, WorkItem } from "./domain/work-item.js";
+
+const TYPE_TO_PROTO: Record<ItemType, WorkItemType> = {
+  epic: WorkItemType.WORK_ITEM_TYPE_EPIC,
+  story: WorkItemType.WORK_ITEM_TYPE_STORY,
+  task: WorkItemType.WORK_ITEM_TYPE_TASK,
+  bug: WorkItemType.WORK_ITEM_TYPE_BUG,
+};
+const STATUS_TO_PROTO: Record<Status, WorkItemStatus> = {
+  backlog: WorkItemStatus.WORK_ITEM_STATUS_BACKLOG,
+  todo: WorkItemStatus.WORK_ITEM_STATUS_TODO,
+  in_progress: WorkItemStatus.WORK_ITEM_STATUS_IN_PROGRESS,
+  in_review: WorkItemStatus.WORK_ITEM_STATUS_IN_REVIEW,
+  done: WorkItemStatus.WORK_ITEM_STATUS_DONE,
+};
+const PRIORITY_TO_PROTO: Record<Priority, PriorityProto> = {
+  low: PriorityProto.PRIORITY_LOW,
+  medium: PriorityProto.PRIORITY_MEDIUM,
+  high: PriorityProto.PRIORITY_HIGH,
+  critical: PriorityProto.PRIORITY_CRITICAL,
+};
+
+function invert<K extends string, V extends number>(map: Record<K, V>): Map<number, K> {
+  return new Map(Object.entries(map).map(([k, v]) => [v as number, k as K]));
+}
+const TYPE_FROM_PROTO = invert(TYPE_TO_PROTO);
+const STATUS_FROM_PROTO = invert(STATUS_TO_PROTO);
+const PRIORITY_FROM_PROTO = invert(PRIORITY_TO_PROTO);
+
+/** Proto enum values a request may carry for each enum. */
+export const ITEM_TYPE_VALUES = Object.values(TYPE_TO_PROTO);
+export const STATUS_VALUES = Object.values(STATUS_TO_PROTO);
+export const PRIORITY_VALUES = Object.values(PRIORITY_TO_PROTO);
+
+export const itemTypeFromProto = (v: WorkItemType): ItemType | undefined => TYPE_FROM_PROTO.get(v);
+export const statusFromProto = (v: WorkItemStatus): Status | undefined => STATUS_FROM_PROTO.get(v);
+export const priorityFromProto = (v: PriorityProto): Priority | undefined => PRIORITY_FROM_PROTO.get(v);
+export const statusToProto = (s: Status): WorkItemStatus => STATUS_TO_PROTO[s];
+
+export function workItemToProto(w: WorkItem): WorkItemProto {
+  return {
+    id: w.id,
+    projectId: w.projectId,
+    number: w.number,
+    itemType: TYPE_TO_PROTO[w.itemType],
+    parentId: w.parentId ?? "",
+    title: w.title,
+    description: w.description,
+    status: STATUS_TO_PROTO[w.status],
+    priority: PRIORITY_TO_PROTO[w.priority],
+    assigneeId: w.assigneeId ?? "",
+    storyPoints: w.storyPoints ?? undefined,
+    sprintId: w.sprintId ?? "",
+    rank: w.rank,
+    version: w.version,
+    labels: w.labels,
+    createdAtMs: w.createdAt,
+    createdBy: w.createdBy,
+    updatedAtMs: w.updatedAt,
+    updatedBy: w.updatedBy,
+    deletedAtMs: w.deletedAt ?? 0,
+    isBlocked: false,
+    timeSpentMs: 0,
+  };
+}
+
+/** A field value as activity rows and events show it: enum value names, labels comma-separated, "" for none. */
+export function renderValue(field: string, value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (field === "status") return WorkItemStatus[STATUS_TO_PROTO[value as Status]];
+  if (field === "priority") return PriorityProto[PRIORITY_TO_PROTO[value as Priority]];
+  if (field === "item_type") return WorkItemType[TYPE_TO_PROTO[value as ItemType]];
+  if (Array.isArray(value)) return value.join(",");
+  return String(value);
+}
+
+/** The event's `changes` for a diff. */
+export function toFieldChanges(diffs: readonly FieldDiff[]): FieldChange[] {
+  return diffs.map((d) => ({ field: d.field, oldValue: renderValue(d.field, d.oldValue), newValue: renderValue(d.field, d.newValue) }));
+}
