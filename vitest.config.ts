@@ -6,9 +6,23 @@ export default defineConfig({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"], externalConditions: ["source"] } },
   test: {
-    include: ["proto/**/*.test.ts", "packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "services/*/src/**/*.test.ts", "services/*/test/**/*.test.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["proto/**/*.test.ts", "packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "scripts/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        test: { name: "service", include: ["packages/*/test/**/*.test.ts", "services/{tenancy,workitems,sprints}/test/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        // End-to-end files start whole systems and extra processes; one file at a time keeps 2 cores sane.
+        test: { name: "e2e", include: ["services/gateway/test/**/*.test.ts"], fileParallelism: false },
+      },
+    ],
   },
 });

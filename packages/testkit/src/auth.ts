@@ -7,8 +7,8 @@ export interface TokenClaims {
   tenantId?: string;
   userId?: string;
   roles?: string[];
-  /** Seconds until expiry; negative for an expired token. Default 3600. */
-  expiresInS?: number;
+  /** Seconds until expiry; negative for an expired token; null for no `exp` claim. Default 3600. */
+  expiresInS?: number | null;
   /** Extra or overriding claims (e.g. `{ tenant_id: "Bad.Tenant" }`). */
   extra?: JWTPayload;
   issuer?: string;
@@ -44,8 +44,8 @@ export class TestAuth {
       ...claims.extra,
     })
       .setProtectedHeader({ alg: "ES256", kid: "test-key" })
-      .setIssuedAt(now)
-      .setExpirationTime(now + (claims.expiresInS ?? 3600));
+      .setIssuedAt(now);
+    if (claims.expiresInS !== null) jwt = jwt.setExpirationTime(now + (claims.expiresInS ?? 3600));
     if (claims.issuer) jwt = jwt.setIssuer(claims.issuer);
     if (claims.audience) jwt = jwt.setAudience(claims.audience);
     return jwt.sign(this.privateKey);

@@ -85,17 +85,28 @@ export class TestClient {
 
   /** Sends a request and resolves with the reply frame (result or error). */
   request(request: ClientRequest, messageId: string = randomUUID()): Promise<ServerFrame> {
-    const reply = new Promise<ServerFrame>((resolve, reject) => {
+    const reply = this.awaitReply(messageId, request.$case);
+    this.sendRaw(ClientFrame.encode({ messageId, request }).finish());
+    return reply;
+  }
+
+  private awaitReply(messageId: string, what: string): Promise<ServerFrame> {
+    return new Promise<ServerFrame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(messageId);
-        reject(new Error(`no reply to ${request.$case} (${messageId}) within 10 s`));
+        reject(new Error(`no reply to ${what} (${messageId}) within 10 s`));
       }, 10_000);
       this.pending.set(messageId, (frame) => {
         clearTimeout(timer);
         resolve(frame);
       });
     });
-    this.sendRaw(ClientFrame.encode({ messageId, request }).finish());
+  }
+
+  /** Sends raw frame bytes that carry `messageId` and resolves with the frame answering it. */
+  requestRaw(bytes: Uint8Array, messageId: string): Promise<ServerFrame> {
+    const reply = this.awaitReply(messageId, "raw frame");
+    this.sendRaw(bytes);
     return reply;
   }
 

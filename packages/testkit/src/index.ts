@@ -4,3 +4,4 @@ export * from "./auth.js";
 export * from "./client.js";
 export * from "./system.js";
 export * from "./factories.js";
+export * from "./process.js";

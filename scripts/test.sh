@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): installs what the tests need, builds, checks generated code, then
+# runs every suite. CI runs exactly this on a clean clone, as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${missing[*]} from Debian's packages..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "missing: ${missing[*]}. Install with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm_config_build_from_source=better-sqlite3 npm ci --no-audit --no-fund
+fi
+
+npm run build
+npm run proto:check
+npx vitest run "$@"
