@@ -26,7 +26,8 @@ export interface ChildService {
 export function spawnEntry(entry: string, env: Record<string, string>, opts: { ready?: RegExp; timeoutMs?: number } = {}): Promise<ChildService> {
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    // Readiness is read from the log, so it is never silenced.
+    env: { ...process.env, ...env, LOG_LEVEL: !env["LOG_LEVEL"] || env["LOG_LEVEL"] === "silent" ? "info" : env["LOG_LEVEL"] },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { createProject, createWorkItem, freePort, spawnEntry, TestAuth, TestClient, tempDir } from "@agileboard/testkit";
+import { afterAll, describe, expect, it } from "vitest";
+
+// `npm start` runs packages/launcher/dist/main.js after installing and building; these tests run that
+// entry point as a process, the way the README's first command leaves it running.
+
+const LAUNCHER = "packages/launcher/dist/main.js";
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("the embedded default (npm start)", () => {
+  const dirs: { remove(): void }[] = [];
+  afterAll(() => dirs.forEach((d) => d.remove()));
+
+  it("serves /readyz and the WebSocket with dev tokens, on a nats-server it starts, and stops it on SIGTERM", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const port = await freePort();
+    const system = await spawnEntry(LAUNCHER, { PORT: String(port), DATA_DIR: dir.path }, { ready: /agileboard is running at/ });
+    const url = `http://127.0.0.1:${port}`;
+    expect(system.output()).toMatch(/bus: nats-server/);
+    expect(system.output()).toMatch(/\/dev\/token/);
+    const natsPid = Number(/"pid":(\d+),"msg":"started nats-server"/.exec(system.output())?.[1]);
+    expect(isAlive(natsPid)).toBe(true);
+
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    const { token } = (await (
+      await fetch(`${url}/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tenant_id: "acme", user_id: "alice" }) })
+    ).json()) as { token: string };
+    const alice = await TestClient.connect(url, token);
+    const watcher = await TestClient.connect(url, token);
+    const project = await createProject(alice);
+    await watcher.expect("subscribed", { $case: "subscribe", value: { projectIds: [project.id], resumeAfter: {} } });
+    await createWorkItem(alice, project.id);
+    await watcher.waitForEvent((e) => e.change?.$case === "workItemCreated");
+    alice.close();
+    watcher.close();
+
+    const { code } = await system.stop();
+    expect(code).toBe(0);
+    expect(isAlive(natsPid)).toBe(false);
+  });
+
+  it("runs on the in-process bus with an external JWKS and dev auth off, as a black-box client configures it", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const auth = await TestAuth.create(dir.path);
+    const port = await freePort();
+    const system = await spawnEntry(
+      LAUNCHER,
+      { PORT: String(port), DATA_DIR: dir.path, AUTH_JWKS: auth.jwksPath, AUTH_DEV: "0", EMBEDDED_BUS: "memory" },
+      { ready: /agileboard is running at/ },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    expect(system.output()).toMatch(/bus: memory/);
+    expect((await fetch(`${url}/dev/token`, { method: "POST" })).status).toBe(404);
+    const client = await TestClient.connect(url, await auth.token());
+    await createProject(client);
+    client.close();
+    expect((await system.stop()).code).toBe(0);
+  });
+
+  it("stops at start-up naming every bad variable", () => {
+    const result = spawnSync(process.execPath, [LAUNCHER], {
+      env: { ...process.env, PORT: "eighty", WS_RATE_PER_S: "-1", DATA_DIR: "/tmp/unused" },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/PORT: expected an integer/);
+    expect(result.stderr).toMatch(/WS_RATE_PER_S: expected an integer/);
+  });
+});

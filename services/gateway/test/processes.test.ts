@@ -1,0 +1,192 @@
+import BetterSqlite3 from "better-sqlite3";
+import { startNatsServer } from "@agileboard/kit";
+import { ErrorCode, ProjectRole, WorkItemType } from "@agileboard/proto";
+import { loadGatewayConfig, startGateway, type RunningGateway } from "@agileboard/gateway";
+import { loadTenancyConfig, startTenancy } from "@agileboard/tenancy";
+import {
+  addMember,
+  createProject,
+  createWorkItem,
+  freePort,
+  settle,
+  spawnEntry,
+  startTestNats,
+  startTestSystem,
+  TestAuth,
+  TestClient,
+  tempDir,
+  waitFor,
+  type ChildService,
+  type TestSystem,
+} from "@agileboard/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// These tests run the built entry points (dist/) as separate processes: `npm test` builds first.
+
+describe("two gateway processes sharing one NATS", () => {
+  let system: TestSystem;
+  const gateways: ChildService[] = [];
+  const urls: string[] = [];
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    const [tenancy, workitems, sprints] = system.embedded.services;
+    for (const id of ["gw-a", "gw-b"]) {
+      const port = await freePort();
+      gateways.push(
+        await spawnEntry("services/gateway/dist/main.js", {
+          ...system.env,
+          PORT: String(port),
+          GATEWAY_ID: id,
+          TENANCY_ADDRS: `127.0.0.1:${tenancy?.port}`,
+          WORKITEMS_ADDRS: `127.0.0.1:${workitems?.port}`,
+          SPRINTS_ADDRS: `127.0.0.1:${sprints?.port}`,
+        }),
+      );
+      urls.push(`http://127.0.0.1:${port}`);
+    }
+  });
+  afterAll(async () => {
+    for (const g of gateways) await g.stop();
+    await system?.stop();
+  });
+
+  it("delivers a change made through one gateway to subscribers on the other, and to none twice", async () => {
+    const [urlA, urlB] = urls as [string, string];
+    const alice = await TestClient.connect(urlA, await system.auth.token({ userId: "alice" }));
+    const aliceOnB = await TestClient.connect(urlB, await system.auth.token({ userId: "alice" }));
+    const bob = await TestClient.connect(urlB, await system.auth.token({ userId: "bob" }));
+    const project = await createProject(alice);
+    await addMember(alice, project.id, "bob", ProjectRole.PROJECT_ROLE_EDITOR);
+    for (const c of [alice, aliceOnB, bob]) await c.expect("subscribed", { $case: "subscribe", value: { projectIds: [project.id], resumeAfter: {} } });
+
+    const item = await createWorkItem(alice, project.id, { title: "from A" });
+    const seenByBob = await bob.waitForEvent((e) => e.change?.$case === "workItemCreated");
+    expect((seenByBob.change?.value as { id: string }).id).toBe(item.id);
+    // The requester's own other connection, on the other replica, gets it too.
+    await aliceOnB.waitForEvent((e) => e.change?.$case === "workItemCreated");
+
+    await createWorkItem(bob, project.id, { title: "from B" });
+    await alice.waitForEvent((e) => (e.change?.value as { title?: string }).title === "from B");
+    await settle(300);
+    expect(bob.events.filter((e) => e.change?.$case === "workItemCreated")).toHaveLength(1);
+    expect(alice.events.filter((e) => e.change?.$case === "workItemCreated")).toHaveLength(1);
+    for (const c of [alice, aliceOnB, bob]) c.close();
+  });
+
+  it("on SIGTERM answers every request it took, then closes its sockets with 1001", async () => {
+    const port = await freePort();
+    const [tenancy, workitems, sprints] = system.embedded.services;
+    const gateway = await spawnEntry("services/gateway/dist/main.js", {
+      ...system.env,
+      PORT: String(port),
+      GATEWAY_ID: "gw-term",
+      TENANCY_ADDRS: `127.0.0.1:${tenancy?.port}`,
+      WORKITEMS_ADDRS: `127.0.0.1:${workitems?.port}`,
+      SPRINTS_ADDRS: `127.0.0.1:${sprints?.port}`,
+    });
+    const client = await TestClient.connect(`http://127.0.0.1:${port}`, await system.auth.token());
+    const project = await createProject(client);
+    const requests = Array.from({ length: 20 }, (_, i) =>
+      client.request({
+        $case: "createWorkItem",
+        value: { projectId: project.id, itemType: WorkItemType.WORK_ITEM_TYPE_TASK, title: `drain ${i}`, description: "", parentId: "", priority: 0, assigneeId: "", sprintId: "", labels: [], status: 0 },
+      }),
+    );
+    const exit = gateway.stop();
+    const replies = await Promise.all(requests);
+    expect((await client.closed).code).toBe(1001);
+    expect((await exit).code).toBe(0);
+
+    // Every request got a reply: a result, or UNAVAILABLE for those that arrived after draining began.
+    const created = replies.filter((f) => f.payload?.$case === "workItem").map((f) => (f.payload?.value as { title: string }).title);
+    const refused = replies.filter((f) => f.payload?.$case === "error" && f.payload.value.code === ErrorCode.ERROR_CODE_UNAVAILABLE);
+    expect(created.length + refused.length).toBe(20);
+    // What was acknowledged is stored, and nothing refused was.
+    const reader = await TestClient.connect(urls[0] ?? "", await system.auth.token());
+    const list = await reader.expect("workItemList", {
+      $case: "listWorkItems",
+      value: { projectId: project.id, statuses: [], itemTypes: [], assigneeId: "", sprintId: "", parentId: "", includeDeleted: false, pageSize: 100, pageToken: "", backlogOnly: false },
+    });
+    expect(list.items.map((i) => i.title).sort()).toEqual([...created].sort());
+    reader.close();
+  });
+});
+
+describe("a crash between commit and publish", () => {
+  const dir = tempDir();
+  let auth: TestAuth;
+  let gateway: RunningGateway;
+  let stopTenancy: () => Promise<void>;
+  let workitems: ChildService | undefined;
+  let natsStore: string;
+  let natsPort: number;
+  let nats: Awaited<ReturnType<typeof startNatsServer>>;
+  let workitemsEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    auth = await TestAuth.create(dir.path);
+    const first = await startTestNats();
+    natsStore = first.storeDir;
+    natsPort = first.port;
+    nats = first;
+    const common = { DATA_DIR: dir.path, HOST: "127.0.0.1", NATS_URL: nats.url, LOG_LEVEL: "silent" };
+    const tenancy = await startTenancy(loadTenancyConfig({ ...common, PORT: "0" }));
+    stopTenancy = tenancy.stop;
+    const workitemsPort = await freePort();
+    workitemsEnv = { ...common, PORT: String(workitemsPort), TENANCY_ADDRS: `127.0.0.1:${tenancy.port}` };
+    workitems = await spawnEntry("services/workitems/dist/main.js", workitemsEnv);
+    gateway = await startGateway(
+      loadGatewayConfig({
+        ...common,
+        PORT: "0",
+        AUTH_JWKS: auth.jwksPath,
+        TENANCY_ADDRS: `127.0.0.1:${tenancy.port}`,
+        WORKITEMS_ADDRS: `127.0.0.1:${workitemsPort}`,
+        SPRINTS_ADDRS: "127.0.0.1:1",
+      }),
+    );
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await workitems?.stop();
+    await stopTenancy?.();
+    await nats?.stop();
+    dir.remove();
+  });
+
+  it("loses no event: the outbox publishes it when the service comes back", async () => {
+    const alice = await TestClient.connect(gateway.url, await auth.token({ userId: "alice" }));
+    const bob = await TestClient.connect(gateway.url, await auth.token({ userId: "bob" }));
+    const project = await createProject(alice);
+    await addMember(alice, project.id, "bob", ProjectRole.PROJECT_ROLE_VIEWER);
+    await bob.expect("subscribed", { $case: "subscribe", value: { projectIds: [project.id], resumeAfter: {} } });
+
+    // The bus goes away: the next change commits, but its event cannot be published.
+    await nats.stop();
+    const item = await createWorkItem(alice, project.id, { itemType: WorkItemType.WORK_ITEM_TYPE_BUG, title: "committed, not published" });
+    const db = new BetterSqlite3(`${dir.path}/tenants/acme/workitems.db`, { readonly: true });
+    const waiting = db.prepare("SELECT event_id FROM outbox").all();
+    db.close();
+    expect(waiting).toHaveLength(1);
+
+    // The service dies before it could publish.
+    await workitems?.kill();
+    nats = await startNatsServer({ storeDir: natsStore, port: natsPort });
+    workitems = await spawnEntry("services/workitems/dist/main.js", workitemsEnv);
+    expect(workitems.output()).toMatch(/outbox sweep found unpublished events/);
+
+    const event = await bob.waitForEvent((e) => e.change?.$case === "workItemCreated", 20_000);
+    expect((event.change?.value as { id: string }).id).toBe(item.id);
+    await settle(300);
+    expect(bob.events.filter((e) => e.change?.$case === "workItemCreated")).toHaveLength(1);
+    await waitFor(() => {
+      const check = new BetterSqlite3(`${dir.path}/tenants/acme/workitems.db`, { readonly: true });
+      const left = check.prepare("SELECT COUNT(*) AS n FROM outbox").get() as { n: number };
+      check.close();
+      return left.n === 0;
+    });
+    alice.close();
+    bob.close();
+  });
+});
