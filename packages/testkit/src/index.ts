@@ -5,3 +5,4 @@ export * from "./client.js";
 export * from "./system.js";
 export * from "./factories.js";
 export * from "./process.js";
+export * from "./grpc.js";
