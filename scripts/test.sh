@@ -23,4 +23,5 @@ fi
 
 npm run build
 npm run proto:check
+npx tsc -p tsconfig.test.json
 npx vitest run "$@"

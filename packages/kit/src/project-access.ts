@@ -27,8 +27,9 @@ const LEVEL_NAME: Record<AccessLevel, string> = {
 };
 
 /**
- * Asks tenancy whether the caller may act on a project, and remembers the answer until a member or project
- * event for that project says it may have changed.
+ * Asks tenancy whether the caller may act on a project. Read answers are remembered until a member or project
+ * event for that project says they may have changed (or the TTL passes); write and admin checks always ask,
+ * so a demotion, removal or archive takes effect for the very next change, not an event's trip later.
  */
 export class ProjectAccessChecker {
   private readonly cache: LRUCache<string, Map<string, ProjectAccess>>;
@@ -71,8 +72,9 @@ export class ProjectAccessChecker {
 
   private async lookup(call: CallContext, projectId: string, level: AccessLevel): Promise<ProjectAccess> {
     const projectKey = `${call.tenantId}/${projectId}`;
-    const callerKey = `${call.userId}\0${call.roles.join(",")}\0${level}`;
-    const cached = this.cache.get(projectKey)?.get(callerKey);
+    const callerKey = `${call.userId}\0${call.roles.join(",")}`;
+    const cacheable = level === AccessLevel.ACCESS_LEVEL_READ;
+    const cached = cacheable ? this.cache.get(projectKey)?.get(callerKey) : undefined;
     if (cached) return cached;
     const access = await this.opts.tenancy.call(
       call.tenantId,
@@ -80,6 +82,7 @@ export class ProjectAccessChecker {
       { projectId, required: level },
       callMetadata({ ...call, messageId: "", origin: "" }),
     );
+    if (!cacheable) return access;
     let perCaller = this.cache.get(projectKey);
     if (!perCaller) {
       perCaller = new Map();

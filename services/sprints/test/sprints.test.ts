@@ -1,7 +1,7 @@
 import { credentials, Client, Metadata } from "@grpc/grpc-js";
 import { UnimplementedError, type RunningService } from "@agileboard/kit";
-import { SprintsServiceClient } from "@agileboard/proto";
-import { grpcCall, identity, tempDir } from "@agileboard/testkit";
+import { SprintsServiceService } from "@agileboard/proto";
+import { grpcCall, grpcClient, identity, tempDir } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSprintsConfig, startSprints } from "../src/index.js";
 
@@ -33,8 +33,8 @@ describe("sprints service (operations land with the next issue)", () => {
   });
 
   it("answers its operations with UNIMPLEMENTED", async () => {
-    const client = new SprintsServiceClient(`127.0.0.1:${service.port}`, credentials.createInsecure());
-    await expect(grpcCall(client, client.listSprints, { projectId: crypto.randomUUID() }, identity())).rejects.toBeInstanceOf(UnimplementedError);
+    const client = grpcClient(`127.0.0.1:${service.port}`);
+    await expect(grpcCall(client, SprintsServiceService.listSprints, { projectId: crypto.randomUUID() }, identity())).rejects.toBeInstanceOf(UnimplementedError);
     client.close();
   });
 });

@@ -39,7 +39,7 @@ export interface Event {
   occurredAtMs: number;
   /** For *_updated: field, old_value, new_value. */
   changes: FieldChange[];
-  change:
+  change?:
     | { $case: "workItemCreated"; value: WorkItem }
     | { $case: "workItemUpdated"; value: WorkItem }
     | { $case: "workItemDeleted"; value: WorkItem }

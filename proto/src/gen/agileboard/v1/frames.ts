@@ -76,7 +76,7 @@ export const protobufFileName = "agileboard/v1/frames.proto";
 export interface ClientFrame {
   /** Client-chosen UUID: correlation and idempotency key. */
   messageId: string;
-  request:
+  request?:
     | { $case: "ping"; value: Ping }
     | { $case: "subscribe"; value: Subscribe }
     | { $case: "unsubscribe"; value: Unsubscribe }
@@ -123,7 +123,7 @@ export interface ServerFrame {
   /** The request's id on a reply; a fresh id on an event. */
   messageId: string;
   serverTimeMs: number;
-  payload:
+  payload?:
     | { $case: "pong"; value: Pong }
     | { $case: "subscribed"; value: Subscribed }
     | { $case: "unsubscribed"; value: Unsubscribed }

@@ -93,7 +93,7 @@ export interface UpdateWorkItemRequest {
   storyPoints?: number | undefined;
   sprintId?: string | undefined;
   parentId?: string | undefined;
-  labels:
+  labels?:
     | LabelSet
     | undefined;
   /** Removes the estimate (story_points cannot express "none"). */
