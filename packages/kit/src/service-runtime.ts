@@ -92,7 +92,8 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   shared: SharedDependencies = {},
 ): Promise<RunningService> {
   const logger = shared.logger?.child({ service: spec.service }) ?? createLogger({ service: spec.service, level: config.LOG_LEVEL });
-  const replicaId = `${hostname()}:${config.PORT}`;
+  // host:port once bound (PORT may be 0).
+  let replicaId = `${hostname()}:${config.PORT}`;
   const migrations = loadMigrations(config.MIGRATIONS_DIR ?? defaultMigrationsDir(), ["kit", spec.service]);
   const store = new TenantStore({
     dataDir: config.DATA_DIR,
@@ -122,9 +123,11 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   };
 
   const server = createGrpcServer();
-  addServiceTo(server, spec.definition, spec.buildHandlers(runtime), { service: spec.service, replicaId, logger });
+  addServiceTo(server, spec.definition, spec.buildHandlers(runtime), { service: spec.service, replicaId: () => replicaId, logger });
   const health = addHealthService(server, [spec.grpcServiceName]);
   const port = await bindServer(server, config.HOST, config.PORT);
+  replicaId = `${hostname()}:${port}`;
+  runtime.replicaId = replicaId;
   health.setStatus("", "SERVING");
   health.setStatus(spec.grpcServiceName, "SERVING");
   relay.sweep();

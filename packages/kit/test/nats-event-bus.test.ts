@@ -62,9 +62,7 @@ describe("NatsEventBus when the server goes away", () => {
     await bus.publish([event("d1")]);
     await nats.stop();
     await waitFor(() => !bus.isHealthy(), 5_000, "the bus to notice");
-    const started = Date.now();
-    await expect(bus.publish([event("d2")])).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(6_000);
+    await expect(bus.publish([event("d2")])).rejects.toThrow(/disconnected/);
     const again = await startNatsServer({ storeDir: nats.storeDir, port: nats.port });
     await waitFor(() => bus.isHealthy(), 10_000, "the bus to reconnect");
     await bus.publish([event("d2")]);

@@ -52,8 +52,8 @@ const rpcTenantCalls = counter(
 export interface ImplementServiceOptions {
   /** "workitems", for metrics and logs. */
   service: string;
-  /** This replica's id, for the per-tenant call counter. */
-  replicaId: string;
+  /** This replica's id, for the per-tenant call counter (a function: the port is known only once bound). */
+  replicaId: () => string;
   logger: Logger;
 }
 
@@ -121,7 +121,7 @@ export function implementService<Definition extends ServiceDefinition>(
         if (request && typeof request === "object" && UNDECODABLE in request) {
           throw new InvalidArgumentError(`request is not a valid ${method} message`);
         }
-        rpcTenantCalls.inc({ service: opts.service, replica: opts.replicaId, tenant: tenantId });
+        rpcTenantCalls.inc({ service: opts.service, replica: opts.replicaId(), tenant: tenantId });
         return handler(unaryCall.request, ctx);
       })().then(
         (reply) => {
