@@ -155,6 +155,17 @@ describe("a crash between commit and publish", () => {
     dir.remove();
   });
 
+  it("answers UNAVAILABLE for a service that is down, and says so on /readyz", async () => {
+    const client = await TestClient.connect(gateway.url, await auth.token());
+    const error = await client.expectError({ $case: "listSprints", value: { projectId: crypto.randomUUID() } });
+    expect(error.code).toBe(ErrorCode.ERROR_CODE_UNAVAILABLE);
+    await client.expect("pong", { $case: "ping", value: { clientTimeMs: 1 } });
+    client.close();
+    await waitFor(async () => (await fetch(`${gateway.url}/readyz`)).status === 503, 5_000, "readyz to report sprints down");
+    const body = (await (await fetch(`${gateway.url}/readyz`)).json()) as { checks: Record<string, boolean> };
+    expect(body.checks).toMatchObject({ sprints: false, tenancy: true, workitems: true });
+  });
+
   it("loses no event: the outbox publishes it when the service comes back", async () => {
     const alice = await TestClient.connect(gateway.url, await auth.token({ userId: "alice" }));
     const bob = await TestClient.connect(gateway.url, await auth.token({ userId: "bob" }));

@@ -85,6 +85,29 @@ describe("frames", () => {
   });
 });
 
+describe("dead peers", () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ bus: "memory", env: { WS_PING_INTERVAL_MS: "200" } });
+  });
+  afterAll(async () => system?.stop());
+
+  it("keeps a peer that answers pings, and drops one that stops answering", async () => {
+    const alive = await TestClient.connect(system.url, await system.auth.token());
+    const dead = await TestClient.connect(system.url, await system.auth.token());
+    const openConnections = async () => Number(/agileboard_gateway_connections (\d+)/.exec(await (await fetch(`${system.url}/metrics`)).text())?.[1]);
+    expect(await openConnections()).toBe(2);
+    // A paused socket reads nothing, so it never answers the server's pings: a half-open peer.
+    dead.socket.pause();
+    await waitFor(async () => (await openConnections()) === 1, 5_000, "the gateway to drop the silent peer");
+    dead.socket.resume();
+    expect((await dead.closed).code).toBe(1006);
+    expect(alive.closeInfo).toBeUndefined();
+    await expectUsable(alive);
+    alive.close();
+  });
+});
+
 describe("rate limit", () => {
   let system: TestSystem;
   beforeAll(async () => {

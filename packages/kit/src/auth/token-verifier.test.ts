@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
@@ -69,5 +70,20 @@ describe("createTokenVerifier", () => {
       .setExpirationTime("1m")
       .sign(stranger.privateKey);
     await expect(verifier.verify(token)).rejects.toThrow(/signature/);
+  });
+});
+
+describe("a JWKS served over HTTP", () => {
+  it("verifies tokens with keys fetched from an http URL", async () => {
+    const { publicKey, privateKey } = await generateKeyPair("EdDSA");
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: "ed", alg: "EdDSA" }] });
+    const server = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(jwks));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    const verifier = createTokenVerifier({ jwks: `http://127.0.0.1:${port}/jwks.json` });
+    const token = await new SignJWT({ tenant_id: "acme", user_id: "ed" }).setProtectedHeader({ alg: "EdDSA", kid: "ed" }).setExpirationTime("1m").sign(privateKey);
+    expect((await verifier.verify(token)).userId).toBe("ed");
+    server.close();
   });
 });
