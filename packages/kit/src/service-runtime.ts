@@ -62,8 +62,8 @@ export interface DomainServiceSpec<Definition extends ServiceDefinition> {
 
 /** Things the embedded default shares between services in one process. */
 export interface SharedDependencies {
+  /** One bus for every service of the process (the in-process bus only works shared). */
   bus?: EventBus;
-  logger?: Logger;
 }
 
 /** A started service. */
@@ -91,7 +91,7 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   config: DomainServiceConfig,
   shared: SharedDependencies = {},
 ): Promise<RunningService> {
-  const logger = shared.logger?.child({ service: spec.service }) ?? createLogger({ service: spec.service, level: config.LOG_LEVEL });
+  const logger = createLogger({ service: spec.service, level: config.LOG_LEVEL });
   // host:port once bound (PORT may be 0).
   let replicaId = `${hostname()}:${config.PORT}`;
   const migrations = loadMigrations(config.MIGRATIONS_DIR ?? defaultMigrationsDir(), ["kit", spec.service]);

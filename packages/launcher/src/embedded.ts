@@ -37,7 +37,7 @@ export async function startEmbedded(env: Readonly<Record<string, string | undefi
     logger.info({ url: natsUrl, pid: natsServer.pid }, "started nats-server");
   }
   const bus = createEventBus({ natsUrl, retentionMs: gatewayConfig.EVENTS_RETENTION_MS, name: "agileboard-embedded", logger });
-  const shared = { bus, logger };
+  const shared = { bus };
   const serviceEnv = { ...base, HOST: "127.0.0.1", PORT: "0" };
 
   const services: RunningService[] = [];

@@ -39,10 +39,10 @@ export interface RunningGateway {
 
 /**
  * Wires the gateway: logger → bus → service routers → token verifier → dispatch table → feeds → HTTP and
- * WebSocket server. `shared` lets the embedded default hand in its bus and logger.
+ * WebSocket server. `shared` lets the embedded default hand in its bus.
  */
 export async function startGateway(config: GatewayConfig, shared: SharedDependencies = {}): Promise<RunningGateway> {
-  const logger = shared.logger?.child({ service: "gateway" }) ?? createLogger({ service: "gateway", level: config.LOG_LEVEL });
+  const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const ownsBus = !shared.bus;
   const bus: EventBus =
     shared.bus ?? createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, name: `gateway-${config.GATEWAY_ID}`, logger });

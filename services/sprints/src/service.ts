@@ -11,7 +11,7 @@ export const sprintsService: DomainServiceSpec<typeof SprintsServiceService> = {
   buildHandlers,
 };
 
-/** Starts sprints; `shared` lets the embedded default hand in its bus and logger. */
+/** Starts sprints; `shared` lets the embedded default hand in its bus. */
 export function startSprints(config: SprintsConfig, shared?: SharedDependencies): Promise<RunningService> {
   return startDomainService(sprintsService, config, shared);
 }

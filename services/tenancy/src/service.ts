@@ -11,7 +11,7 @@ export const tenancyService: DomainServiceSpec<typeof TenancyServiceService> = {
   buildHandlers,
 };
 
-/** Starts tenancy; `shared` lets the embedded default hand in its bus and logger. */
+/** Starts tenancy; `shared` lets the embedded default hand in its bus. */
 export function startTenancy(config: TenancyConfig, shared?: SharedDependencies): Promise<RunningService> {
   return startDomainService(tenancyService, config, shared);
 }

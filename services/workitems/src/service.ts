@@ -11,7 +11,7 @@ export const workitemsService: DomainServiceSpec<typeof WorkItemsServiceService>
   buildHandlers,
 };
 
-/** Starts workitems; `shared` lets the embedded default hand in its bus and logger. */
+/** Starts workitems; `shared` lets the embedded default hand in its bus. */
 export function startWorkitems(config: WorkitemsConfig, shared?: SharedDependencies): Promise<RunningService> {
   return startDomainService(workitemsService, config, shared);
 }

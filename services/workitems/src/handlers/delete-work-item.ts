@@ -1,9 +1,9 @@
-import { checkExpectedVersion, checkId, FailedPreconditionError, ViolationList, type RpcHandler } from "@agileboard/kit";
+import { FailedPreconditionError, type RpcHandler } from "@agileboard/kit";
 import { DeleteWorkItemRequest, WorkItem as WorkItemProto } from "@agileboard/proto";
 import { touch } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
 import { workItemToProto } from "../wire.js";
-import { AccessLevel, authorizeItem, checkVersion, findLiveItem, type WorkItemsDeps } from "./shared.js";
+import { AccessLevel, authorizeItem, checkVersion, findLiveItem, validateItemAtVersion, type WorkItemsDeps } from "./shared.js";
 
 /** DeleteWorkItem: soft delete; an item with live children keeps them from being orphaned and is refused. */
 export function deleteWorkItem(deps: WorkItemsDeps): RpcHandler<DeleteWorkItemRequest, WorkItemProto> {
@@ -13,12 +13,7 @@ export function deleteWorkItem(deps: WorkItemsDeps): RpcHandler<DeleteWorkItemRe
         operation: "DeleteWorkItem",
         requestType: DeleteWorkItemRequest,
         replyType: WorkItemProto,
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "work_item_id", r.workItemId);
-          checkExpectedVersion(v, r.expectedVersion);
-          v.throwIfAny();
-        },
+        validate: validateItemAtVersion,
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_WRITE),
         execute: (r, tx) => {
           const item = findLiveItem(tx.db, r.workItemId);

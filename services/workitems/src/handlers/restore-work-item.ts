@@ -1,10 +1,10 @@
-import { checkExpectedVersion, checkId, FailedPreconditionError, ViolationList, type RpcHandler } from "@agileboard/kit";
+import { FailedPreconditionError, type RpcHandler } from "@agileboard/kit";
 import { RestoreWorkItemRequest, WorkItem as WorkItemProto } from "@agileboard/proto";
 import { rankBetween } from "../domain/rank.js";
 import { touch } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
 import { workItemToProto } from "../wire.js";
-import { AccessLevel, authorizeItem, checkVersion, findItem, type WorkItemsDeps } from "./shared.js";
+import { AccessLevel, authorizeItem, checkVersion, findItem, validateItemAtVersion, type WorkItemsDeps } from "./shared.js";
 
 /** RestoreWorkItem: brings a soft-deleted item back where it was in the order (or next to it). */
 export function restoreWorkItem(deps: WorkItemsDeps): RpcHandler<RestoreWorkItemRequest, WorkItemProto> {
@@ -14,12 +14,7 @@ export function restoreWorkItem(deps: WorkItemsDeps): RpcHandler<RestoreWorkItem
         operation: "RestoreWorkItem",
         requestType: RestoreWorkItemRequest,
         replyType: WorkItemProto,
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "work_item_id", r.workItemId);
-          checkExpectedVersion(v, r.expectedVersion);
-          v.throwIfAny();
-        },
+        validate: validateItemAtVersion,
         authorize: (r, caller, db) =>
           authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_WRITE, { allowDeleted: true }),
         execute: (r, tx) => {

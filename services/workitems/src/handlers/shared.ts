@@ -1,7 +1,10 @@
 import type { Database } from "better-sqlite3";
 import {
+  checkExpectedVersion,
+  checkId,
   ConflictError,
   NotFoundError,
+  ViolationList,
   type CallContext,
   type Pipeline,
   type ProjectAccessChecker,
@@ -46,6 +49,14 @@ export async function authorizeItem(
 ): Promise<void> {
   const item = opts.allowDeleted ? findItem(db(), itemId) : findLiveItem(db(), itemId);
   await deps.access.require(call, item.projectId, level);
+}
+
+/** Validates the common shape of a request on one item at a version (delete, restore, ...). */
+export function validateItemAtVersion(request: { workItemId: string; expectedVersion: number }): void {
+  const v = new ViolationList();
+  checkId(v, "work_item_id", request.workItemId);
+  checkExpectedVersion(v, request.expectedVersion);
+  v.throwIfAny();
 }
 
 /** CONFLICT with the current version unless the client saw the latest one. */
