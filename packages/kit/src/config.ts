@@ -193,10 +193,23 @@ export function configOrExit<T>(load: () => T): T {
   try {
     return load();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
+    exitOnConfigError(err);
   }
+}
+
+/** Starts a process's work; a ConfigError found while starting (e.g. an unreadable AUTH_JWKS) exits 1 too. */
+export async function startOrExit<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    exitOnConfigError(err);
+  }
+}
+
+function exitOnConfigError(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
 }

@@ -16,6 +16,7 @@ import { purgeIdempotencyRecords } from "./storage/idempotency.js";
 import { loadMigrations } from "./storage/migrations.js";
 import { TenantStore } from "./storage/tenant-store.js";
 import { exitOnSignals } from "./shutdown.js";
+import { startOrExit } from "./config.js";
 
 /** How often expired idempotency records are purged from open databases. */
 const PURGE_INTERVAL_MS = 3600_000;
@@ -199,6 +200,6 @@ export async function runDomainService<Definition extends ServiceDefinition>(
   spec: DomainServiceSpec<Definition>,
   config: DomainServiceConfig,
 ): Promise<void> {
-  const running = await startDomainService(spec, config);
+  const running = await startOrExit(() => startDomainService(spec, config));
   exitOnSignals(running.stop, { logger: running.runtime.logger, graceMs: config.SHUTDOWN_GRACE_MS });
 }

@@ -1,17 +1,8 @@
 #!/usr/bin/env node
-import { ConfigError, exitOnSignals } from "@agileboard/kit";
+import { exitOnSignals, startOrExit } from "@agileboard/kit";
 import { startEmbedded } from "./embedded.js";
 
-let system;
-try {
-  system = await startEmbedded();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
+const system = await startOrExit(() => startEmbedded());
 const { gateway } = system;
 const dev = process.env["AUTH_DEV"] !== "0";
 process.stdout.write(

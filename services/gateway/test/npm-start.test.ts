@@ -78,4 +78,16 @@ describe("the embedded default (npm start)", () => {
     expect(result.stderr).toMatch(/PORT: expected an integer/);
     expect(result.stderr).toMatch(/WS_RATE_PER_S: expected an integer/);
   });
+
+  it("stops at start-up when the token keys cannot be found", () => {
+    const missing = spawnSync(process.execPath, [LAUNCHER], { env: { ...process.env, AUTH_DEV: "0", DATA_DIR: "/tmp/unused" }, encoding: "utf8" });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/AUTH_JWKS: required/);
+    const unreadable = spawnSync(process.execPath, [LAUNCHER], {
+      env: { ...process.env, AUTH_DEV: "0", AUTH_JWKS: "/nonexistent/jwks.json", DATA_DIR: "/tmp/unused", EMBEDDED_BUS: "memory" },
+      encoding: "utf8",
+    });
+    expect(unreadable.status).toBe(1);
+    expect(unreadable.stderr).toMatch(/AUTH_JWKS: cannot read a JWKS from \/nonexistent\/jwks.json/);
+  });
 });

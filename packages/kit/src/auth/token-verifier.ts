@@ -7,6 +7,7 @@ import {
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from "jose";
+import { ConfigError } from "../config.js";
 import { UnauthenticatedError } from "../errors.js";
 import { isTenantId } from "../ids.js";
 
@@ -45,7 +46,7 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
   const sources: JWTVerifyGetKey[] = [];
   if (opts.jwks) sources.push(keySetFrom(opts.jwks));
   if (opts.extraKeys) sources.push(createLocalJWKSet(opts.extraKeys));
-  if (sources.length === 0) throw new Error("no token keys configured: set AUTH_JWKS or AUTH_DEV=1");
+  if (sources.length === 0) throw new ConfigError(["AUTH_JWKS: required (a JWKS file or URL) unless AUTH_DEV=1"]);
 
   // Try each key source in turn; a key missing from one may be in the next.
   const getKey: JWTVerifyGetKey = async (header, token) => {
@@ -92,8 +93,13 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
 
 function keySetFrom(source: string): JWTVerifyGetKey {
   if (/^https?:\/\//.test(source)) return createRemoteJWKSet(new URL(source), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
-  const jwks = JSON.parse(readFileSync(source, "utf8")) as JSONWebKeySet;
-  if (!Array.isArray(jwks.keys)) throw new Error(`AUTH_JWKS file ${source} has no "keys" array`);
+  let jwks: JSONWebKeySet;
+  try {
+    jwks = JSON.parse(readFileSync(source, "utf8")) as JSONWebKeySet;
+  } catch (err) {
+    throw new ConfigError([`AUTH_JWKS: cannot read a JWKS from ${source} (${err instanceof Error ? err.message : String(err)})`]);
+  }
+  if (!Array.isArray(jwks.keys)) throw new ConfigError([`AUTH_JWKS: ${source} has no "keys" array`]);
   return createLocalJWKSet(jwks);
 }
 
