@@ -27,3 +27,6 @@ export * from "./auth/dev-keys.js";
 export * from "./service-runtime.js";
 export * from "./validation.js";
 export * from "./nats-server.js";
+export * from "./storage/processed-events.js";
+export * from "./event-consumers.js";
+export * from "./activity-handler.js";

@@ -7,6 +7,7 @@ import { newId } from "./ids.js";
 import type { OutboxRelay } from "./outbox-relay.js";
 import { recordActivity, type ActivityEntry } from "./storage/activity.js";
 import { findIdempotencyRecord, hashRequest, saveIdempotencyRecord } from "./storage/idempotency.js";
+import { isEventProcessed, markEventProcessed } from "./storage/processed-events.js";
 import { appendToOutbox } from "./storage/outbox.js";
 import type { TenantStore } from "./storage/tenant-store.js";
 
@@ -85,34 +86,7 @@ export class Pipeline {
       // A duplicate that arrived while this one was being authorized commits nothing twice.
       const raced = this.replay(database, call.messageId, spec.operation, requestHash, spec.replyType);
       if (raced !== undefined) return raced;
-      const tx: Transaction = {
-        db: database,
-        call,
-        now,
-        recordActivity: (entries) =>
-          recordActivity(
-            database,
-            entries.map((e) => ({ ...e, userId: e.userId ?? call.userId, at: e.at ?? now })),
-          ),
-        emit: (draft) => {
-          const eventId = newId();
-          const payload = Event.encode({
-            eventId,
-            projectId: draft.projectId,
-            sequence: 0,
-            actorUserId: call.userId,
-            occurredAtMs: now,
-            changes: draft.changes ?? [],
-            change: draft.change,
-          }).finish();
-          appendToOutbox(
-            database,
-            { eventId, subject: eventSubject(call.tenantId, draft.projectId, draft.entity), payload, origin: call.origin },
-            now,
-          );
-          emitted = true;
-        },
-      };
+      const tx = openTransaction(database, call, now, () => (emitted = true));
       const result = spec.execute(request, tx, auth);
       saveIdempotencyRecord(
         database,
@@ -121,9 +95,29 @@ export class Pipeline {
         now,
       );
       return result;
-    })();
+      // IMMEDIATE: take the write lock before reading, so a read-then-write never meets a newer snapshot.
+    }).immediate();
     if (emitted) this.relay.notify(call.tenantId);
     return reply;
+  }
+
+  /**
+   * Applies an event a consumer received to the tenant's file, once: the effects, their activity rows and
+   * events, and the processed-event mark commit together. Returns false for an event already applied.
+   */
+  applyEvent(consumer: string, tenantId: string, event: { eventId: string; actorUserId: string }, apply: (tx: Transaction) => void): boolean {
+    const db = this.store.open(tenantId);
+    const call: CallContext = { tenantId, userId: event.actorUserId, roles: [], messageId: "", origin: "" };
+    const now = this.clock();
+    let emitted = false;
+    const applied = db.transaction((): boolean => {
+      if (isEventProcessed(db, consumer, event.eventId)) return false;
+      apply(openTransaction(db, call, now, () => (emitted = true)));
+      markEventProcessed(db, consumer, event.eventId, now);
+      return true;
+    }).immediate();
+    if (emitted) this.relay.notify(tenantId);
+    return applied;
   }
 
   /** Runs a read for the caller. */
@@ -150,4 +144,28 @@ export class Pipeline {
     }
     return replyType.decode(record.responseBytes);
   }
+}
+
+/** The Transaction a mutation body or event application writes through. */
+function openTransaction(db: Database, call: CallContext, now: number, onEmit: () => void): Transaction {
+  return {
+    db,
+    call,
+    now,
+    recordActivity: (entries) => recordActivity(db, entries.map((e) => ({ ...e, userId: e.userId ?? call.userId, at: e.at ?? now }))),
+    emit: (draft) => {
+      const eventId = newId();
+      const payload = Event.encode({
+        eventId,
+        projectId: draft.projectId,
+        sequence: 0,
+        actorUserId: call.userId,
+        occurredAtMs: now,
+        changes: draft.changes ?? [],
+        change: draft.change,
+      }).finish();
+      appendToOutbox(db, { eventId, subject: eventSubject(call.tenantId, draft.projectId, draft.entity), payload, origin: call.origin }, now);
+      onEmit();
+    },
+  };
 }

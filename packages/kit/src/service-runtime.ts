@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Server, ServiceDefinition } from "@grpc/grpc-js";
 import { createEventBus } from "./bus/create-event-bus.js";
+import { EventConsumers, type EventConsumerSpec } from "./event-consumers.js";
 import type { EventBus } from "./bus/event-bus.js";
 import { addHealthService, addServiceTo, bindServer, createGrpcServer, shutdownServer, type ServiceHandlers } from "./grpc/server.js";
 import { ReplicaRouter } from "./grpc/replica-router.js";
@@ -36,7 +37,12 @@ export interface DomainServiceConfig {
   RPC_DEADLINE_MS: number;
   SHUTDOWN_GRACE_MS: number;
   TENANCY_ADDRS?: readonly string[];
+  WORKITEMS_ADDRS?: readonly string[];
+  SPRINTS_ADDRS?: readonly string[];
 }
+
+/** The domain services one service may call. */
+export type PeerService = "tenancy" | "workitems" | "sprints";
 
 /** What a service's handlers are built from. */
 export interface ServiceRuntime {
@@ -47,6 +53,8 @@ export interface ServiceRuntime {
   bus: EventBus;
   relay: OutboxRelay;
   pipeline: Pipeline;
+  /** Routers to the other services this one calls (those whose `<NAME>_ADDRS` its config has). */
+  peers: Partial<Record<PeerService, ReplicaRouter>>;
   /** Present when the service calls tenancy (TENANCY_ADDRS configured). */
   projectAccess?: ProjectAccessChecker;
 }
@@ -59,6 +67,8 @@ export interface DomainServiceSpec<Definition extends ServiceDefinition> {
   grpcServiceName: string;
   definition: Definition;
   buildHandlers(runtime: ServiceRuntime): ServiceHandlers<Definition>;
+  /** Durable event consumers the service runs (read models, reactions to other services' events). */
+  consumers?(runtime: ServiceRuntime): EventConsumerSpec[];
 }
 
 /** Things the embedded default shares between services in one process. */
@@ -108,10 +118,16 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   const bus = shared.bus ?? createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, name: spec.service, logger });
   if (ownsBus && bus.kind === "memory") logger.warn("NATS_URL is unset: events stay inside this process");
   const relay = new OutboxRelay(store, bus, logger);
-  const tenancy = config.TENANCY_ADDRS
-    ? new ReplicaRouter({ service: "tenancy", addresses: config.TENANCY_ADDRS, deadlineMs: config.RPC_DEADLINE_MS, logger })
-    : undefined;
-  const projectAccess = tenancy ? new ProjectAccessChecker({ tenancy, bus }) : undefined;
+  const peers: Partial<Record<PeerService, ReplicaRouter>> = {};
+  const addresses: Record<PeerService, readonly string[] | undefined> = {
+    tenancy: config.TENANCY_ADDRS,
+    workitems: config.WORKITEMS_ADDRS,
+    sprints: config.SPRINTS_ADDRS,
+  };
+  for (const [peer, list] of Object.entries(addresses) as [PeerService, readonly string[] | undefined][]) {
+    if (list) peers[peer] = new ReplicaRouter({ service: peer, addresses: list, deadlineMs: config.RPC_DEADLINE_MS, logger });
+  }
+  const projectAccess = peers.tenancy ? new ProjectAccessChecker({ tenancy: peers.tenancy, bus }) : undefined;
   const runtime: ServiceRuntime = {
     service: spec.service,
     replicaId,
@@ -120,6 +136,7 @@ export async function startDomainService<Definition extends ServiceDefinition>(
     bus,
     relay,
     pipeline: new Pipeline(store, relay),
+    peers,
     ...(projectAccess ? { projectAccess } : {}),
   };
 
@@ -132,6 +149,8 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   health.setStatus("", "SERVING");
   health.setStatus(spec.grpcServiceName, "SERVING");
   relay.sweep();
+  const consumers = new EventConsumers(bus, logger);
+  consumers.start(spec.consumers?.(runtime) ?? []);
   const purgeTimer = setInterval(
     () => store.forEachOpen((_tenantId, db) => purgeIdempotencyRecords(db, Date.now(), config.IDEMPOTENCY_TTL_MS)),
     PURGE_INTERVAL_MS,
@@ -148,10 +167,11 @@ export async function startDomainService<Definition extends ServiceDefinition>(
       health.setStatus("", "NOT_SERVING");
       health.setStatus(spec.grpcServiceName, "NOT_SERVING");
       await shutdownServer(server, config.SHUTDOWN_GRACE_MS);
+      consumers.stop();
       clearInterval(purgeTimer);
       await relay.stop();
       projectAccess?.close();
-      tenancy?.close();
+      for (const router of Object.values(peers)) router.close();
       if (ownsBus) await bus.close();
       store.close();
       metricsServer?.close();

@@ -9,7 +9,7 @@ import { loadLauncherConfig } from "./config.js";
 /** The whole system in one process. */
 export interface EmbeddedSystem {
   gateway: RunningGateway;
-  services: RunningService[];
+  services: { tenancy: RunningService; workitems: RunningService; sprints: RunningService };
   /** Which bus runs: "memory", "nats" (NATS_URL) or "nats-server" (a child this process started). */
   busKind: "memory" | "nats" | "nats-server";
   /** Stops the gateway, the services, the bus and any nats-server it started, in that order. */
@@ -40,15 +40,18 @@ export async function startEmbedded(env: Readonly<Record<string, string | undefi
   const shared = { bus };
   const serviceEnv = { ...base, HOST: "127.0.0.1", PORT: "0" };
 
-  const services: RunningService[] = [];
+  const started: RunningService[] = [];
   try {
     const tenancy = await startTenancy(loadTenancyConfig(serviceEnv), shared);
-    services.push(tenancy);
+    started.push(tenancy);
     const tenancyAddr = `127.0.0.1:${tenancy.port}`;
-    const workitems = await startWorkitems(loadWorkitemsConfig({ ...serviceEnv, TENANCY_ADDRS: tenancyAddr }), shared);
-    services.push(workitems);
     const sprints = await startSprints(loadSprintsConfig({ ...serviceEnv, TENANCY_ADDRS: tenancyAddr }), shared);
-    services.push(sprints);
+    started.push(sprints);
+    const workitems = await startWorkitems(
+      loadWorkitemsConfig({ ...serviceEnv, TENANCY_ADDRS: tenancyAddr, SPRINTS_ADDRS: `127.0.0.1:${sprints.port}` }),
+      shared,
+    );
+    started.push(workitems);
     const gateway = await startGateway(
       loadGatewayConfig({
         ...base,
@@ -60,17 +63,17 @@ export async function startEmbedded(env: Readonly<Record<string, string | undefi
     );
     return {
       gateway,
-      services,
+      services: { tenancy, workitems, sprints },
       busKind,
       async stop() {
         await gateway.stop();
-        for (const s of [...services].reverse()) await s.stop();
+        for (const s of [...started].reverse()) await s.stop();
         await bus.close();
         await natsServer?.stop();
       },
     };
   } catch (err) {
-    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await natsServer?.stop();
     throw err;

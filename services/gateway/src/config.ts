@@ -24,6 +24,9 @@ export const gatewayEnv = {
   WS_PING_INTERVAL_MS: envInt({ default: 30_000, min: 100, max: 3_600_000 }).describe(
     "WebSocket-level ping period; a peer that missed the last pong is dropped.",
   ),
+  PRESENCE_HEARTBEAT_MS: envInt({ default: 5_000, min: 100, max: 600_000 }).describe(
+    "How often a gateway repeats who has a project open; presence not repeated for 3 periods (a dead gateway) expires.",
+  ),
   GATEWAY_ID: envString({ default: `${hostname()}-${process.pid}`, pattern: /^[A-Za-z0-9_.-]{1,64}$/, form: "1-64 letters, digits, _ . -" }).describe(
     "This replica's id in event origins (default host-pid); unique per replica.",
   ),

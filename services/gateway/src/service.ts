@@ -20,6 +20,7 @@ import type { GatewayConfig } from "./config.js";
 import { Dispatcher } from "./dispatch/dispatcher.js";
 import { peekMessageId } from "./dispatch/frame-codec.js";
 import { buildDispatchTable, serverFrameField, type ServiceName } from "./dispatch/table.js";
+import { PresenceTracker } from "./fanout/presence.js";
 import { ProjectFeeds } from "./fanout/project-feeds.js";
 import { Subscriptions } from "./fanout/subscriptions.js";
 import { registerRoutes } from "./http/routes.js";
@@ -68,11 +69,23 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
 
   let draining = false;
   const registry = new ConnectionRegistry({ maxConnections: config.WS_MAX_CONNECTIONS, maxPerTenant: config.WS_MAX_CONNECTIONS_PER_TENANT });
-  const feeds: ProjectFeeds = new ProjectFeeds(bus, logger, (tenantId, projectId, userId) => {
-    // A removed member stops receiving the project's events at once.
-    for (const conn of feeds.membersOf(tenantId, projectId)) {
-      if (conn.userId === userId && !conn.identity.roles.includes("admin")) subscriptions.revoke(conn, projectId, newId());
-    }
+  const feeds: ProjectFeeds = new ProjectFeeds(
+    bus,
+    logger,
+    (tenantId, projectId, userId) => {
+      // A removed member stops receiving the project's events at once.
+      for (const conn of feeds.membersOf(tenantId, projectId)) {
+        if (conn.userId === userId && !conn.identity.roles.includes("admin")) subscriptions.revoke(conn, projectId, newId());
+      }
+    },
+    { live: (conn, projectId) => presence.joined(conn, projectId), left: (conn, projectId) => presence.left(conn, projectId) },
+  );
+  const presence = new PresenceTracker({
+    bus,
+    gatewayId: config.GATEWAY_ID,
+    heartbeatMs: config.PRESENCE_HEARTBEAT_MS,
+    membersOf: (tenantId, projectId) => feeds.membersOf(tenantId, projectId),
+    logger,
   });
   const subscriptions = new Subscriptions(feeds, bus, access, { subscribed: replyField("subscribed"), unsubscribed: replyField("unsubscribed") });
   const dispatcher = new Dispatcher({
@@ -167,6 +180,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
       for (const conn of registry.connections) conn.close(1001, "server shutting down");
       clearInterval(heartbeat);
       wss.close();
+      presence.close();
       feeds.closeAll();
       access.close();
       await app.close();

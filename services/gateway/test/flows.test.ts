@@ -272,12 +272,6 @@ describe("projects, members and work items over the WebSocket", () => {
     const refused = await alice.expectError({ $case: "updateWorkItem", value: { workItemId: item.id, expectedVersion: 1, title: "no", clearStoryPoints: false } });
     expect(refused.code).toBe(ErrorCode.ERROR_CODE_FAILED_PRECONDITION);
   });
-
-  it("answers UNIMPLEMENTED for domains whose issue has not landed", async () => {
-    const alice = await connect("alice");
-    const error = await alice.expectError({ $case: "listSprints", value: { projectId: randomUUID() } });
-    expect(error.code).toBe(ErrorCode.ERROR_CODE_UNIMPLEMENTED);
-  });
 });
 
 function listAll(projectId: string) {

@@ -30,7 +30,7 @@ describe("two gateway processes sharing one NATS", () => {
 
   beforeAll(async () => {
     system = await startTestSystem();
-    const [tenancy, workitems, sprints] = system.embedded.services;
+    const { tenancy, workitems, sprints } = system.embedded.services;
     for (const id of ["gw-a", "gw-b"]) {
       const port = await freePort();
       gateways.push(
@@ -38,9 +38,9 @@ describe("two gateway processes sharing one NATS", () => {
           ...system.env,
           PORT: String(port),
           GATEWAY_ID: id,
-          TENANCY_ADDRS: `127.0.0.1:${tenancy?.port}`,
-          WORKITEMS_ADDRS: `127.0.0.1:${workitems?.port}`,
-          SPRINTS_ADDRS: `127.0.0.1:${sprints?.port}`,
+          TENANCY_ADDRS: `127.0.0.1:${tenancy.port}`,
+          WORKITEMS_ADDRS: `127.0.0.1:${workitems.port}`,
+          SPRINTS_ADDRS: `127.0.0.1:${sprints.port}`,
         }),
       );
       urls.push(`http://127.0.0.1:${port}`);
@@ -76,14 +76,14 @@ describe("two gateway processes sharing one NATS", () => {
 
   it("on SIGTERM answers every request it took, then closes its sockets with 1001", async () => {
     const port = await freePort();
-    const [tenancy, workitems, sprints] = system.embedded.services;
+    const { tenancy, workitems, sprints } = system.embedded.services;
     const gateway = await spawnEntry("services/gateway/dist/main.js", {
       ...system.env,
       PORT: String(port),
       GATEWAY_ID: "gw-term",
-      TENANCY_ADDRS: `127.0.0.1:${tenancy?.port}`,
-      WORKITEMS_ADDRS: `127.0.0.1:${workitems?.port}`,
-      SPRINTS_ADDRS: `127.0.0.1:${sprints?.port}`,
+      TENANCY_ADDRS: `127.0.0.1:${tenancy.port}`,
+      WORKITEMS_ADDRS: `127.0.0.1:${workitems.port}`,
+      SPRINTS_ADDRS: `127.0.0.1:${sprints.port}`,
     });
     const client = await TestClient.connect(`http://127.0.0.1:${port}`, await system.auth.token());
     const project = await createProject(client);

@@ -1,7 +1,10 @@
 import { loadConfig, replicaEnv, serviceEnv } from "@agileboard/kit";
 
-/** The variables workitems reads: the domain-service set, plus where tenancy runs (for permission checks). */
-export const workitemsEnv = { ...serviceEnv({ defaultPort: 50052 }), TENANCY_ADDRS: replicaEnv.TENANCY_ADDRS };
+/**
+ * The variables workitems reads: the domain-service set, plus where tenancy runs (permission checks) and
+ * where sprints runs (looking up a sprint an assignment names before its events arrived).
+ */
+export const workitemsEnv = { ...serviceEnv({ defaultPort: 50052 }), TENANCY_ADDRS: replicaEnv.TENANCY_ADDRS, SPRINTS_ADDRS: replicaEnv.SPRINTS_ADDRS };
 
 /** workitems's validated configuration. */
 export type WorkitemsConfig = ReturnType<typeof loadWorkitemsConfig>;

@@ -1,7 +1,7 @@
 import { startDomainService, type DomainServiceSpec, type RunningService, type SharedDependencies } from "@agileboard/kit";
 import { WorkItemsServiceService } from "@agileboard/proto";
 import type { WorkitemsConfig } from "./config.js";
-import { buildHandlers } from "./handlers/index.js";
+import { buildConsumers, buildHandlers } from "./handlers/index.js";
 
 /** workitems as the kit starts it: its name, its gRPC service and its handlers. */
 export const workitemsService: DomainServiceSpec<typeof WorkItemsServiceService> = {
@@ -9,6 +9,7 @@ export const workitemsService: DomainServiceSpec<typeof WorkItemsServiceService>
   grpcServiceName: "agileboard.v1.WorkItemsService",
   definition: WorkItemsServiceService,
   buildHandlers,
+  consumers: buildConsumers,
 };
 
 /** Starts workitems; `shared` lets the embedded default hand in its bus. */

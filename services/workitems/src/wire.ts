@@ -1,5 +1,18 @@
-import { Priority as PriorityProto, WorkItemStatus, WorkItemType, type FieldChange, type WorkItem as WorkItemProto } from "@agileboard/proto";
+import {
+  DependencyKind,
+  Priority as PriorityProto,
+  WorkItemStatus,
+  WorkItemType,
+  type Comment as CommentProto,
+  type Dependency as DependencyProto,
+  type FieldChange,
+  type TimeEntry as TimeEntryProto,
+  type WorkItem as WorkItemProto,
+} from "@agileboard/proto";
+import type { Comment } from "./domain/comment.js";
+import type { TimeEntry } from "./domain/time-entry.js";
 import type { FieldDiff, ItemType, Priority, Status, WorkItem } from "./domain/work-item.js";
+import type { DependencyRow } from "./repo/dependencies-repo.js";
 
 const TYPE_TO_PROTO: Record<ItemType, WorkItemType> = {
   epic: WorkItemType.WORK_ITEM_TYPE_EPIC,
@@ -38,7 +51,13 @@ export const statusFromProto = (v: WorkItemStatus): Status | undefined => STATUS
 export const priorityFromProto = (v: PriorityProto): Priority | undefined => PRIORITY_FROM_PROTO.get(v);
 export const statusToProto = (s: Status): WorkItemStatus => STATUS_TO_PROTO[s];
 
-export function workItemToProto(w: WorkItem): WorkItemProto {
+/** What a work item shows besides its own columns. */
+export interface WorkItemExtras {
+  isBlocked: boolean;
+  timeSpentMs: number;
+}
+
+export function workItemToProto(w: WorkItem, extras: WorkItemExtras = { isBlocked: false, timeSpentMs: 0 }): WorkItemProto {
   return {
     id: w.id,
     projectId: w.projectId,
@@ -60,8 +79,53 @@ export function workItemToProto(w: WorkItem): WorkItemProto {
     updatedAtMs: w.updatedAt,
     updatedBy: w.updatedBy,
     deletedAtMs: w.deletedAt ?? 0,
-    isBlocked: false,
-    timeSpentMs: 0,
+    isBlocked: extras.isBlocked,
+    timeSpentMs: extras.timeSpentMs,
+  };
+}
+
+export function commentToProto(c: Comment): CommentProto {
+  return {
+    id: c.id,
+    workItemId: c.workItemId,
+    authorId: c.authorId,
+    body: c.body,
+    version: c.version,
+    projectId: c.projectId,
+    createdAtMs: c.createdAt,
+    updatedAtMs: c.updatedAt,
+    deletedAtMs: c.deletedAt ?? 0,
+  };
+}
+
+export function timeEntryToProto(e: TimeEntry): TimeEntryProto {
+  return {
+    id: e.id,
+    workItemId: e.workItemId,
+    userId: e.userId,
+    startedAtMs: e.startedAt,
+    endedAtMs: e.endedAt ?? 0,
+    durationMs: e.durationMs,
+    note: e.note,
+    projectId: e.projectId,
+    version: e.version,
+  };
+}
+
+const KIND_TO_PROTO = { blocks: DependencyKind.DEPENDENCY_KIND_BLOCKS, relates_to: DependencyKind.DEPENDENCY_KIND_RELATES_TO } as const;
+export const DEPENDENCY_KIND_VALUES = Object.values(KIND_TO_PROTO);
+export const dependencyKindFromProto = (k: DependencyKind): DependencyRow["kind"] | undefined =>
+  k === DependencyKind.DEPENDENCY_KIND_BLOCKS ? "blocks" : k === DependencyKind.DEPENDENCY_KIND_RELATES_TO ? "relates_to" : undefined;
+
+export function dependencyToProto(d: DependencyRow): DependencyProto {
+  return {
+    id: d.id,
+    blockingItemId: d.blocking_item_id,
+    blockedItemId: d.blocked_item_id,
+    kind: KIND_TO_PROTO[d.kind],
+    projectId: d.project_id,
+    createdAtMs: d.created_at,
+    createdBy: d.created_by,
   };
 }
 

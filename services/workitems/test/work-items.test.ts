@@ -1,7 +1,7 @@
 import { type Client, type Metadata } from "@grpc/grpc-js";
 import BetterSqlite3 from "better-sqlite3";
 import { connect, type NatsConnection } from "nats";
-import { ConflictError, InvalidArgumentError, NotFoundError, PermissionDeniedError, UnimplementedError, type RunningService } from "@agileboard/kit";
+import { ConflictError, InvalidArgumentError, NotFoundError, PermissionDeniedError, type RunningService } from "@agileboard/kit";
 import {
   Event,
   ProjectRole,
@@ -157,9 +157,5 @@ describe("workitems over gRPC, with tenancy, SQLite and NATS", () => {
     await expect(
       grpcCall(items, WorkItemsServiceService.moveWorkItem, { workItemId: a.id, expectedVersion: 1, status: 0, beforeId: a.id, afterId: "" }, as("alice")),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
-  });
-
-  it("answers UNIMPLEMENTED for comments, time and dependencies until they land", async () => {
-    await expect(grpcCall(items, WorkItemsServiceService.listComments, { workItemId: crypto.randomUUID() }, as("alice"))).rejects.toBeInstanceOf(UnimplementedError);
   });
 });

@@ -55,6 +55,12 @@ export interface EventBus {
   follow(filter: string, afterSequence: number, onEvent: (event: LoggedEvent) => void): Promise<Subscription>;
   /** Live messages on a subject pattern (stored events and announcements alike), without replay. */
   listen(pattern: string, onMessage: (message: LiveMessage) => void): Subscription;
+  /**
+   * A durable consumer: every stored event matching `filter` from the start of the log, at least once, in
+   * log order, across restarts. `handle` resolving acknowledges the event; rejecting makes it come again
+   * later. Processes using the same `name` share one consumer (each event goes to one of them).
+   */
+  consume(name: string, filter: string, handle: (event: LoggedEvent) => Promise<void>): Promise<Subscription>;
   /** A transient message, not stored (presence). */
   announce(subject: string, payload: Uint8Array): void;
   /** Drains and disconnects. */

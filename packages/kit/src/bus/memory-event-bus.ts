@@ -17,6 +17,18 @@ interface StoredEvent extends LoggedEvent {
   storedAt: number;
 }
 
+interface Durable {
+  filter: string;
+  /** Sequence of the last event handled. */
+  cursor: number;
+  handle: (event: LoggedEvent) => Promise<void>;
+  busy: boolean;
+  stopped: boolean;
+}
+
+/** Wait before handing a consumer an event its handler refused. */
+const REDELIVERY_DELAY_MS = 1_000;
+
 interface Follower {
   filter: string;
   lastDelivered: number;
@@ -38,6 +50,7 @@ export class MemoryEventBus implements EventBus {
   private readonly lastByProject = new Map<string, number>();
   private readonly followers = new Set<Follower>();
   private readonly listeners = new Set<{ pattern: string; onMessage: (m: LiveMessage) => void }>();
+  private readonly durables = new Map<string, Durable>();
   private readonly now: () => number;
   private readonly maxEvents: number;
   private readonly duplicateWindowMs: number;
@@ -99,6 +112,19 @@ export class MemoryEventBus implements EventBus {
     return { close: () => this.followers.delete(follower) };
   }
 
+  async consume(name: string, filter: string, handle: (event: LoggedEvent) => Promise<void>): Promise<Subscription> {
+    const existing = this.durables.get(name);
+    const durable: Durable = { filter, cursor: existing?.cursor ?? 0, handle, busy: false, stopped: false };
+    if (existing) existing.stopped = true;
+    this.durables.set(name, durable);
+    this.pump(durable);
+    return {
+      close: () => {
+        durable.stopped = true;
+      },
+    };
+  }
+
   listen(pattern: string, onMessage: (message: LiveMessage) => void): Subscription {
     const listener = { pattern, onMessage };
     this.listeners.add(listener);
@@ -116,9 +142,11 @@ export class MemoryEventBus implements EventBus {
     this.closed = true;
     this.followers.clear();
     this.listeners.clear();
+    for (const durable of this.durables.values()) durable.stopped = true;
   }
 
   private deliver(batch: readonly StoredEvent[]): void {
+    for (const durable of this.durables.values()) this.pump(durable);
     for (const event of batch) {
       for (const follower of this.followers) {
         // A follower that caught up from the log at registration has already seen this one.
@@ -132,6 +160,25 @@ export class MemoryEventBus implements EventBus {
         }
       }
     }
+  }
+
+  /** Hands a durable consumer its next events one at a time, retrying an event its handler refused. */
+  private pump(durable: Durable): void {
+    if (durable.busy || durable.stopped) return;
+    durable.busy = true;
+    void (async () => {
+      while (!durable.stopped && !this.closed) {
+        const next = this.events.slice(this.indexAfter(durable.cursor)).find((e) => subjectMatches(durable.filter, e.subject));
+        if (!next) break;
+        try {
+          await durable.handle(next);
+          durable.cursor = next.sequence;
+        } catch {
+          await new Promise((r) => setTimeout(r, REDELIVERY_DELAY_MS));
+        }
+      }
+      durable.busy = false;
+    })();
   }
 
   private lastSequenceOf(filter: string): number {

@@ -1,4 +1,5 @@
 import {
+  AckPolicy,
   connect,
   DeliverPolicy,
   DiscardPolicy,
@@ -151,6 +152,53 @@ export class NatsEventBus implements EventBus {
     });
     return {
       close: () => {
+        messages.close().catch(() => undefined);
+      },
+    };
+  }
+
+  async consume(name: string, filter: string, handle: (event: LoggedEvent) => Promise<void>): Promise<Subscription> {
+    const jsm = await this.manager();
+    const config = {
+      durable_name: name,
+      filter_subject: filter,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(30_000),
+      max_ack_pending: 256,
+    };
+    try {
+      const info = await jsm.consumers.info(EVENT_STREAM, name);
+      if (info.config.filter_subject !== filter) await jsm.consumers.update(EVENT_STREAM, name, { filter_subject: filter });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      await jsm.consumers.add(EVENT_STREAM, config);
+    }
+    const consumer = await (await this.jetstream()).consumers.get(EVENT_STREAM, name);
+    const messages = await consumer.consume({ max_messages: 64 });
+    let stopped = false;
+    void (async () => {
+      // One at a time, in log order; a refused event comes back after the others, later.
+      for await (const m of messages) {
+        if (stopped) break;
+        try {
+          await handle({
+            sequence: m.seq,
+            subject: m.subject,
+            payload: m.data,
+            eventId: headerOf(m.headers, "Nats-Msg-Id"),
+            origin: headerOf(m.headers, ORIGIN_HEADER),
+          });
+          m.ack();
+        } catch (err) {
+          this.opts.logger.warn({ err, consumer: name, sequence: m.seq }, "event handling failed, will retry");
+          m.nak(1_000);
+        }
+      }
+    })();
+    return {
+      close: () => {
+        stopped = true;
         messages.close().catch(() => undefined);
       },
     };

@@ -14,6 +14,7 @@ import {
 import { Error as ErrorMessage, Ping, Pong, RefreshToken, Subscribe, TokenRefreshed, Unsubscribe } from "@agileboard/proto";
 import type { Subscriptions } from "../fanout/subscriptions.js";
 import type { Connection } from "../ws/connection.js";
+import { mergeActivity } from "./activity-merge.js";
 import { encodeServerFrame, MalformedFrameError, parseClientFrame, SERVER_FRAME_ERROR } from "./frame-codec.js";
 import type { DispatchTable, LocalCase, Route, ServiceName } from "./table.js";
 
@@ -85,9 +86,14 @@ export class Dispatcher {
         conn.send(encodeServerFrame(messageId, route.replyField, reply, Date.now()));
         return;
       }
-      case "merge":
-        // TODO(#4): activity merged across the three services.
-        throw new UnimplementedError(`${route.caseName} is not implemented yet`);
+      case "merge": {
+        // The one case several services answer is list_activity (the dispatch table test asserts it).
+        const reply = await mergeActivity(route.targets, body, (service, path, request) =>
+          this.deps.routers[service].callRaw(conn.tenantId, path, Buffer.from(request), conn.metadataFor(messageId)),
+        );
+        conn.send(encodeServerFrame(messageId, route.replyField, reply, Date.now()));
+        return;
+      }
     }
   }
 

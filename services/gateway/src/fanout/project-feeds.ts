@@ -10,6 +10,12 @@ const openFeeds = gauge("agileboard_gateway_project_feeds", "Project feeds (bus 
 /** Called when a member-removed event passes through a feed. */
 export type MemberRemovedHook = (tenantId: string, projectId: string, userId: string) => void;
 
+/** Told when a connection's subscription goes live and when it ends (presence). */
+export interface MembershipListener {
+  live(conn: Connection, projectId: string): void;
+  left(conn: Connection, projectId: string): void;
+}
+
 /**
  * The events of one project, followed once per gateway replica however many sockets watch it: each event is
  * encoded into a frame once and that frame goes to every subscribed connection.
@@ -81,6 +87,7 @@ export class ProjectFeeds {
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private readonly onMemberRemoved: MemberRemovedHook,
+    private readonly membership: MembershipListener,
   ) {}
 
   /**
@@ -121,11 +128,13 @@ export class ProjectFeeds {
     const held = sub.pending;
     sub.pending = null;
     for (const event of held) deliver(conn, projectId, event);
+    this.membership.live(conn, projectId);
   }
 
   /** Ends a connection's subscription to a project. */
   leave(conn: Connection, projectId: string): void {
     if (!conn.subscriptions.delete(projectId)) return;
+    this.membership.left(conn, projectId);
     const key = `${conn.tenantId}/${projectId}`;
     const feed = this.feeds.get(key);
     if (!feed) return;

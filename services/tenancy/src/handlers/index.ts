@@ -1,4 +1,5 @@
-import { unimplemented, type ServiceHandlers, type ServiceRuntime } from "@agileboard/kit";
+import { listActivityHandler, type ServiceHandlers, type ServiceRuntime } from "@agileboard/kit";
+import { requireAccess } from "../access.js";
 import type { TenancyServiceService } from "@agileboard/proto";
 import { addProjectMember } from "./add-project-member.js";
 import { checkProjectAccess } from "./check-project-access.js";
@@ -17,8 +18,7 @@ export function buildHandlers(rt: ServiceRuntime): ServiceHandlers<typeof Tenanc
     addProjectMember: addProjectMember(rt),
     removeProjectMember: removeProjectMember(rt),
     listProjectMembers: listProjectMembers(rt),
-    // TODO(#4): activity across the three services.
-    listActivity: unimplemented("list_activity"),
+    listActivity: listActivityHandler(rt.store, async (call, projectId) => requireAccess(rt.store.open(call.tenantId), call, projectId, "read")),
     checkProjectAccess: checkProjectAccess(rt),
   };
 }

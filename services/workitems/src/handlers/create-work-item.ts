@@ -2,7 +2,6 @@ import {
   checkEnum,
   checkId,
   checkOptionalId,
-  FailedPreconditionError,
   InvalidArgumentError,
   newId,
   ViolationList,
@@ -20,9 +19,8 @@ import {
   priorityFromProto,
   STATUS_VALUES,
   statusFromProto,
-  workItemToProto,
 } from "../wire.js";
-import { AccessLevel, type WorkItemsDeps } from "./shared.js";
+import { AccessLevel, checkSprintAssignment, learnSprint, presentItem, type WorkItemsDeps } from "./shared.js";
 
 /** CreateWorkItem: editors add an item at the bottom of the project's order. */
 export function createWorkItem(deps: WorkItemsDeps): RpcHandler<CreateWorkItemRequest, WorkItemProto> {
@@ -43,8 +41,9 @@ export function createWorkItem(deps: WorkItemsDeps): RpcHandler<CreateWorkItemRe
           checkEditableFields(v, { title: r.title, description: r.description, assigneeId: r.assigneeId, storyPoints: r.storyPoints, labels: r.labels });
           v.throwIfAny();
         },
-        authorize: async (r, caller) => {
+        authorize: async (r, caller, db) => {
           await deps.access.require(caller, r.projectId, AccessLevel.ACCESS_LEVEL_WRITE);
+          if (r.sprintId) await learnSprint(deps, caller, db, r.sprintId);
         },
         execute: (r, tx) => {
           const itemType = itemTypeFromProto(r.itemType) ?? "task";
@@ -56,10 +55,7 @@ export function createWorkItem(deps: WorkItemsDeps): RpcHandler<CreateWorkItemRe
             );
             if (problem) throw new InvalidArgumentError(`'parent_id' ${problem}`, [{ field: "parent_id", description: problem }]);
           }
-          if (r.sprintId) {
-            // TODO(#4): sprints read model; until then no sprint is known here.
-            throw new FailedPreconditionError(`'sprint_id' ${r.sprintId} is not a sprint of this project`);
-          }
+          if (r.sprintId) checkSprintAssignment(tx.db, r.projectId, r.sprintId);
           const item: WorkItem = {
             id: newId(),
             projectId: r.projectId,
@@ -72,7 +68,7 @@ export function createWorkItem(deps: WorkItemsDeps): RpcHandler<CreateWorkItemRe
             priority: priorityFromProto(r.priority) ?? "medium",
             assigneeId: r.assigneeId || null,
             storyPoints: r.storyPoints ?? null,
-            sprintId: null,
+            sprintId: r.sprintId || null,
             rank: rankBetween(workItemsRepo.maxRank(tx.db, r.projectId), null),
             labels: normalizeLabels(r.labels),
             version: 1,
@@ -84,7 +80,7 @@ export function createWorkItem(deps: WorkItemsDeps): RpcHandler<CreateWorkItemRe
           };
           workItemsRepo.insert(tx.db, item);
           tx.recordActivity([{ entityType: "work_item", entityId: item.id, projectId: item.projectId, action: "created" }]);
-          const reply = workItemToProto(item);
+          const reply = presentItem(tx.db, item);
           tx.emit({ projectId: item.projectId, entity: "work_item", change: { $case: "workItemCreated", value: reply } });
           return reply;
         },

@@ -2,8 +2,7 @@ import { FailedPreconditionError, type RpcHandler } from "@agileboard/kit";
 import { DeleteWorkItemRequest, WorkItem as WorkItemProto } from "@agileboard/proto";
 import { touch } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
-import { workItemToProto } from "../wire.js";
-import { AccessLevel, authorizeItem, checkVersion, findLiveItem, validateItemAtVersion, type WorkItemsDeps } from "./shared.js";
+import { AccessLevel, authorizeItem, checkVersion, findLiveItem, validateItemAtVersion, presentItem, type WorkItemsDeps } from "./shared.js";
 
 /** DeleteWorkItem: soft delete; an item with live children keeps them from being orphaned and is refused. */
 export function deleteWorkItem(deps: WorkItemsDeps): RpcHandler<DeleteWorkItemRequest, WorkItemProto> {
@@ -25,7 +24,7 @@ export function deleteWorkItem(deps: WorkItemsDeps): RpcHandler<DeleteWorkItemRe
           const deleted = touch(item, { deletedAt: tx.now }, call.userId, tx.now);
           workItemsRepo.update(tx.db, deleted);
           tx.recordActivity([{ entityType: "work_item", entityId: item.id, projectId: item.projectId, action: "deleted" }]);
-          const reply = workItemToProto(deleted);
+          const reply = presentItem(tx.db, deleted);
           tx.emit({ projectId: item.projectId, entity: "work_item", change: { $case: "workItemDeleted", value: reply } });
           return reply;
         },

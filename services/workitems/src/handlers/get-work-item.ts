@@ -1,7 +1,6 @@
 import { checkId, ViolationList, type RpcHandler } from "@agileboard/kit";
 import type { GetWorkItemRequest, WorkItem as WorkItemProto } from "@agileboard/proto";
-import { workItemToProto } from "../wire.js";
-import { AccessLevel, authorizeItem, findItem, type WorkItemsDeps } from "./shared.js";
+import { AccessLevel, authorizeItem, findItem, presentItem, type WorkItemsDeps } from "./shared.js";
 
 /** GetWorkItem: one item, deleted ones included (deleted_at_ms tells), for anyone who can read its project. */
 export function getWorkItem(deps: WorkItemsDeps): RpcHandler<GetWorkItemRequest, WorkItemProto> {
@@ -14,7 +13,7 @@ export function getWorkItem(deps: WorkItemsDeps): RpcHandler<GetWorkItemRequest,
           v.throwIfAny();
         },
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
-        read: (r, db) => workItemToProto(findItem(db, r.workItemId)),
+        read: (r, db) => presentItem(db, findItem(db, r.workItemId)),
       },
       request,
       call,

@@ -1,18 +1,28 @@
-import { unimplemented, type ServiceHandlers, type ServiceRuntime } from "@agileboard/kit";
-import type { WorkItemsServiceService } from "@agileboard/proto";
+import { listActivityHandler, type EventConsumerSpec, type ServiceHandlers, type ServiceRuntime } from "@agileboard/kit";
+import { AccessLevel, type WorkItemsServiceService } from "@agileboard/proto";
+import { addComment, deleteComment, listComments, updateComment } from "./comments.js";
 import { createWorkItem } from "./create-work-item.js";
 import { deleteWorkItem } from "./delete-work-item.js";
+import { addDependency, listDependencies, removeDependency } from "./dependencies.js";
 import { getWorkItem } from "./get-work-item.js";
 import { listWorkItems } from "./list-work-items.js";
 import { moveWorkItem } from "./move-work-item.js";
 import { restoreWorkItem } from "./restore-work-item.js";
 import type { WorkItemsDeps } from "./shared.js";
+import { sprintEventsConsumer } from "./sprint-events.js";
+import { deleteTimeEntry, listTimeEntries, logTime, startTimer, stopTimerHandler } from "./time-entries.js";
 import { updateWorkItem } from "./update-work-item.js";
+
+function depsOf(rt: ServiceRuntime): WorkItemsDeps {
+  const { projectAccess, peers } = rt;
+  if (!projectAccess) throw new Error("workitems needs TENANCY_ADDRS to check project access");
+  if (!peers.sprints) throw new Error("workitems needs SPRINTS_ADDRS to look sprints up");
+  return { pipeline: rt.pipeline, access: projectAccess, store: rt.store, sprints: peers.sprints };
+}
 
 /** Every WorkItemsService RPC and its handler. */
 export function buildHandlers(rt: ServiceRuntime): ServiceHandlers<typeof WorkItemsServiceService> {
-  if (!rt.projectAccess) throw new Error("workitems needs TENANCY_ADDRS to check project access");
-  const deps: WorkItemsDeps = { pipeline: rt.pipeline, access: rt.projectAccess };
+  const deps = depsOf(rt);
   return {
     createWorkItem: createWorkItem(deps),
     updateWorkItem: updateWorkItem(deps),
@@ -21,19 +31,23 @@ export function buildHandlers(rt: ServiceRuntime): ServiceHandlers<typeof WorkIt
     restoreWorkItem: restoreWorkItem(deps),
     getWorkItem: getWorkItem(deps),
     listWorkItems: listWorkItems(deps),
-    // TODO(#4): comments, time tracking, dependencies and activity.
-    addComment: unimplemented("add_comment"),
-    updateComment: unimplemented("update_comment"),
-    deleteComment: unimplemented("delete_comment"),
-    listComments: unimplemented("list_comments"),
-    startTimer: unimplemented("start_timer"),
-    stopTimer: unimplemented("stop_timer"),
-    logTime: unimplemented("log_time"),
-    deleteTimeEntry: unimplemented("delete_time_entry"),
-    listTimeEntries: unimplemented("list_time_entries"),
-    addDependency: unimplemented("add_dependency"),
-    removeDependency: unimplemented("remove_dependency"),
-    listDependencies: unimplemented("list_dependencies"),
-    listActivity: unimplemented("list_activity"),
+    addComment: addComment(deps),
+    updateComment: updateComment(deps),
+    deleteComment: deleteComment(deps),
+    listComments: listComments(deps),
+    startTimer: startTimer(deps),
+    stopTimer: stopTimerHandler(deps),
+    logTime: logTime(deps),
+    deleteTimeEntry: deleteTimeEntry(deps),
+    listTimeEntries: listTimeEntries(deps),
+    addDependency: addDependency(deps),
+    removeDependency: removeDependency(deps),
+    listDependencies: listDependencies(deps),
+    listActivity: listActivityHandler(rt.store, (call, projectId) => deps.access.require(call, projectId, AccessLevel.ACCESS_LEVEL_READ)),
   };
+}
+
+/** The events workitems reacts to. */
+export function buildConsumers(rt: ServiceRuntime): EventConsumerSpec[] {
+  return [sprintEventsConsumer(depsOf(rt))];
 }

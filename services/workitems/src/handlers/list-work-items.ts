@@ -2,8 +2,8 @@ import { checkEnum, checkId, checkOptionalId, InvalidArgumentError, ViolationLis
 import type { ListWorkItemsRequest, WorkItemList } from "@agileboard/proto";
 import type { ItemType, Status } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
-import { ITEM_TYPE_VALUES, itemTypeFromProto, STATUS_VALUES, statusFromProto, workItemToProto } from "../wire.js";
-import { AccessLevel, type WorkItemsDeps } from "./shared.js";
+import { ITEM_TYPE_VALUES, itemTypeFromProto, STATUS_VALUES, statusFromProto } from "../wire.js";
+import { AccessLevel, presentItems, type WorkItemsDeps } from "./shared.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
@@ -45,7 +45,7 @@ export function listWorkItems(deps: WorkItemsDeps): RpcHandler<ListWorkItemsRequ
           const page = items.slice(0, limit);
           const last = page[page.length - 1];
           return {
-            items: page.map(workItemToProto),
+            items: presentItems(db, page),
             nextPageToken: items.length > limit && last ? encodePageToken({ rank: last.rank, id: last.id }) : "",
           };
         },

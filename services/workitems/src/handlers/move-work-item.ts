@@ -12,8 +12,8 @@ import type { Database } from "better-sqlite3";
 import { orderNeighbours, rankBetween } from "../domain/rank.js";
 import { touch, type WorkItem } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
-import { STATUS_VALUES, statusFromProto, workItemToProto } from "../wire.js";
-import { AccessLevel, authorizeItem, checkVersion, findLiveItem, saveUpdatedItem, type WorkItemsDeps } from "./shared.js";
+import { STATUS_VALUES, statusFromProto } from "../wire.js";
+import { AccessLevel, authorizeItem, checkVersion, findLiveItem, saveUpdatedItem, presentItem, type WorkItemsDeps } from "./shared.js";
 
 /** MoveWorkItem: drag and drop into a column (status), between two neighbours; rewrites one row. */
 export function moveWorkItem(deps: WorkItemsDeps): RpcHandler<MoveWorkItemRequest, WorkItemProto> {
@@ -42,7 +42,7 @@ export function moveWorkItem(deps: WorkItemsDeps): RpcHandler<MoveWorkItemReques
           const rank = rankForMove(tx.db, before, r.beforeId, r.afterId);
           const status = statusFromProto(r.status) ?? before.status;
           const after = saveUpdatedItem(tx, before, touch(before, { status, rank }, call.userId, tx.now));
-          return workItemToProto(after);
+          return presentItem(tx.db, after);
         },
       },
       request,

@@ -3,8 +3,7 @@ import { RestoreWorkItemRequest, WorkItem as WorkItemProto } from "@agileboard/p
 import { rankBetween } from "../domain/rank.js";
 import { touch } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
-import { workItemToProto } from "../wire.js";
-import { AccessLevel, authorizeItem, checkVersion, findItem, validateItemAtVersion, type WorkItemsDeps } from "./shared.js";
+import { AccessLevel, authorizeItem, checkVersion, findItem, validateItemAtVersion, presentItem, type WorkItemsDeps } from "./shared.js";
 
 /** RestoreWorkItem: brings a soft-deleted item back where it was in the order (or next to it). */
 export function restoreWorkItem(deps: WorkItemsDeps): RpcHandler<RestoreWorkItemRequest, WorkItemProto> {
@@ -31,7 +30,7 @@ export function restoreWorkItem(deps: WorkItemsDeps): RpcHandler<RestoreWorkItem
           const restored = touch(item, { deletedAt: null, rank }, call.userId, tx.now);
           workItemsRepo.update(tx.db, restored);
           tx.recordActivity([{ entityType: "work_item", entityId: item.id, projectId: item.projectId, action: "restored" }]);
-          const reply = workItemToProto(restored);
+          const reply = presentItem(tx.db, restored);
           tx.emit({ projectId: item.projectId, entity: "work_item", change: { $case: "workItemRestored", value: reply } });
           return reply;
         },

@@ -1,24 +1,68 @@
 import type { Database } from "better-sqlite3";
 import {
+  callMetadata,
   checkExpectedVersion,
   checkId,
   ConflictError,
+  FailedPreconditionError,
   NotFoundError,
   ViolationList,
   type CallContext,
   type Pipeline,
   type ProjectAccessChecker,
+  type ReplicaRouter,
+  type TenantStore,
   type Transaction,
 } from "@agileboard/kit";
-import { AccessLevel } from "@agileboard/proto";
+import { AccessLevel, SprintStatus, SprintsServiceService, type Sprint, type WorkItem as WorkItemProto } from "@agileboard/proto";
+import { sprintAssignmentProblem, type SprintView } from "../domain/sprint-assignment.js";
+import { sprintsViewRepo } from "../repo/sprints-view-repo.js";
 import { diffWorkItems, type WorkItem } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
+import { dependenciesRepo } from "../repo/dependencies-repo.js";
+import { timeEntriesRepo } from "../repo/time-entries-repo.js";
 import { renderValue, toFieldChanges, workItemToProto } from "../wire.js";
 
 /** What every workitems handler is built from. */
 export interface WorkItemsDeps {
   pipeline: Pipeline;
   access: ProjectAccessChecker;
+  store: TenantStore;
+  /** The sprints service, asked about a sprint whose events have not arrived yet. */
+  sprints: ReplicaRouter;
+}
+
+const SPRINT_STATUS: Partial<Record<SprintStatus, SprintView["status"]>> = {
+  [SprintStatus.SPRINT_STATUS_PLANNED]: "planned",
+  [SprintStatus.SPRINT_STATUS_ACTIVE]: "active",
+  [SprintStatus.SPRINT_STATUS_COMPLETED]: "completed",
+  [SprintStatus.SPRINT_STATUS_CANCELLED]: "cancelled",
+};
+
+/** What workitems records of a sprint from its wire form. */
+export function sprintViewOf(sprint: Sprint, status?: SprintView["status"]): SprintView {
+  return { sprintId: sprint.id, projectId: sprint.projectId, status: status ?? SPRINT_STATUS[sprint.status] ?? "planned", version: sprint.version };
+}
+
+/**
+ * Makes sure the sprint read model knows `sprintId` before a transaction checks an assignment: a sprint
+ * created a moment ago may not have reached us through its event yet, so ask the sprints service once.
+ */
+export async function learnSprint(deps: WorkItemsDeps, call: CallContext, db: () => Database, sprintId: string): Promise<void> {
+  if (sprintsViewRepo.find(db(), sprintId)) return;
+  try {
+    const sprint = await deps.sprints.call(call.tenantId, SprintsServiceService.getSprint, { sprintId }, callMetadata({ ...call, messageId: "", origin: "" }));
+    sprintsViewRepo.remember(db(), sprintViewOf(sprint), Date.now());
+  } catch (err) {
+    // Unknown there too: the transaction refuses the assignment with a clear message.
+    if (!(err instanceof NotFoundError)) throw err;
+  }
+}
+
+/** FAILED_PRECONDITION unless an item of `projectId` may join the sprint. */
+export function checkSprintAssignment(db: Database, projectId: string, sprintId: string): void {
+  const problem = sprintAssignmentProblem(projectId, sprintsViewRepo.find(db, sprintId));
+  if (problem) throw new FailedPreconditionError(`'sprint_id' ${sprintId} ${problem}`);
 }
 
 /** The item, live or deleted; NOT_FOUND when it never existed. */
@@ -64,6 +108,20 @@ export function checkVersion(kind: string, id: string, current: number, expected
   if (current !== expected) throw new ConflictError(`${kind} '${id}' is at version ${current}, not ${expected}`, current);
 }
 
+/** Items as clients see them: with the time spent on each and whether an unfinished item blocks it. */
+export function presentItems(db: Database, items: readonly WorkItem[]): WorkItemProto[] {
+  if (items.length === 0) return [];
+  const ids = items.map((i) => i.id);
+  const spent = timeEntriesRepo.spentByItem(db, ids);
+  const blocked = dependenciesRepo.blockedItems(db, ids);
+  return items.map((i) => workItemToProto(i, { isBlocked: blocked.has(i.id), timeSpentMs: spent.get(i.id) ?? 0 }));
+}
+
+/** One item as clients see it. */
+export function presentItem(db: Database, item: WorkItem): WorkItemProto {
+  return presentItems(db, [item])[0] as WorkItemProto;
+}
+
 /** Writes a changed item with one activity row per changed field and a work_item_updated event. */
 export function saveUpdatedItem(tx: Transaction, before: WorkItem, after: WorkItem): WorkItem {
   const diffs = diffWorkItems(before, after);
@@ -83,7 +141,7 @@ export function saveUpdatedItem(tx: Transaction, before: WorkItem, after: WorkIt
   tx.emit({
     projectId: after.projectId,
     entity: "work_item",
-    change: { $case: "workItemUpdated", value: workItemToProto(after) },
+    change: { $case: "workItemUpdated", value: presentItem(tx.db, after) },
     changes: toFieldChanges(diffs),
   });
   return after;

@@ -3,7 +3,6 @@ import {
   checkExpectedVersion,
   checkId,
   checkOptionalId,
-  FailedPreconditionError,
   InvalidArgumentError,
   ViolationList,
   type RpcHandler,
@@ -12,8 +11,18 @@ import { UpdateWorkItemRequest, WorkItem as WorkItemProto } from "@agileboard/pr
 import { parentProblem } from "../domain/hierarchy.js";
 import { checkEditableFields, normalizeLabels, touch, type WorkItem } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
-import { PRIORITY_VALUES, priorityFromProto, STATUS_VALUES, statusFromProto, workItemToProto } from "../wire.js";
-import { AccessLevel, authorizeItem, checkVersion, findLiveItem, saveUpdatedItem, type WorkItemsDeps } from "./shared.js";
+import { PRIORITY_VALUES, priorityFromProto, STATUS_VALUES, statusFromProto } from "../wire.js";
+import {
+  AccessLevel,
+  authorizeItem,
+  checkSprintAssignment,
+  checkVersion,
+  findLiveItem,
+  learnSprint,
+  presentItem,
+  saveUpdatedItem,
+  type WorkItemsDeps,
+} from "./shared.js";
 
 /** UpdateWorkItem: editors change the fields present in the request; an empty id field clears it. */
 export function updateWorkItem(deps: WorkItemsDeps): RpcHandler<UpdateWorkItemRequest, WorkItemProto> {
@@ -41,7 +50,10 @@ export function updateWorkItem(deps: WorkItemsDeps): RpcHandler<UpdateWorkItemRe
           });
           v.throwIfAny();
         },
-        authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_WRITE),
+        authorize: async (r, caller, db) => {
+          await authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_WRITE);
+          if (r.sprintId) await learnSprint(deps, caller, db, r.sprintId);
+        },
         execute: (r, tx) => {
           const before = findLiveItem(tx.db, r.workItemId);
           checkVersion("work item", before.id, before.version, r.expectedVersion);
@@ -55,18 +67,15 @@ export function updateWorkItem(deps: WorkItemsDeps): RpcHandler<UpdateWorkItemRe
           if (r.clearStoryPoints) changes.storyPoints = null;
           if (r.labels !== undefined) changes.labels = normalizeLabels(r.labels.labels);
           if (r.sprintId !== undefined && (r.sprintId || null) !== before.sprintId) {
-            if (r.sprintId) {
-              // TODO(#4): sprints read model; until then no sprint is known here.
-              throw new FailedPreconditionError(`'sprint_id' ${r.sprintId} is not a sprint of this project`);
-            }
-            changes.sprintId = null;
+            if (r.sprintId) checkSprintAssignment(tx.db, before.projectId, r.sprintId);
+            changes.sprintId = r.sprintId || null;
           }
           if (r.parentId !== undefined && (r.parentId || null) !== before.parentId) {
             if (r.parentId) checkNewParent(tx.db, before, r.parentId);
             changes.parentId = r.parentId || null;
           }
           const after = saveUpdatedItem(tx, before, touch(before, changes, call.userId, tx.now));
-          return workItemToProto(after);
+          return presentItem(tx.db, after);
         },
       },
       request,

@@ -89,6 +89,8 @@ const statements = perDatabase((db) => ({
     .prepare<[string, string], number>("SELECT COUNT(*) FROM work_items WHERE project_id = ? AND rank = ? AND deleted_at IS NULL")
     .pluck(),
   liveChildren: db.prepare<[string], number>("SELECT COUNT(*) FROM work_items WHERE parent_id = ? AND deleted_at IS NULL").pluck(),
+  unfinishedInSprint: db.prepare<[string], WorkItemRow>(`${SELECT} WHERE sprint_id = ? AND deleted_at IS NULL AND status <> 'done'`),
+  allInSprint: db.prepare<[string], WorkItemRow>(`${SELECT} WHERE sprint_id = ? AND deleted_at IS NULL`),
   /** List statements by SQL text: one per filter shape in use. */
   lists: new Map<string, Statement<unknown[], WorkItemRow>>(),
 }));
@@ -177,6 +179,11 @@ export const workItemsRepo = {
   },
   countLiveChildren(db: Database, id: string): number {
     return statements(db).liveChildren.get(id) ?? 0;
+  },
+  /** Live items of a sprint: all of them, or only those not done. */
+  inSprint(db: Database, sprintId: string, opts: { unfinishedOnly: boolean }): WorkItem[] {
+    const s = statements(db);
+    return (opts.unfinishedOnly ? s.unfinishedInSprint : s.allInSprint).all(sprintId).map(toWorkItem);
   },
   /** One page of items in rank order. */
   list(db: Database, f: WorkItemFilter): WorkItem[] {

@@ -29,6 +29,7 @@ import {
   CreateSprintRequest,
   DeleteSprintRequest,
   GetSprintReportRequest,
+  GetSprintRequest,
   ListSprintsRequest,
   protoMetadata as protoMetadata5,
   Sprint,
@@ -102,6 +103,7 @@ export interface ClientFrame {
     | { $case: "listSprints"; value: ListSprintsRequest }
     | { $case: "getSprintReport"; value: GetSprintReportRequest }
     | { $case: "cancelSprint"; value: CancelSprintRequest }
+    | { $case: "getSprint"; value: GetSprintRequest }
     | { $case: "addComment"; value: AddCommentRequest }
     | { $case: "updateComment"; value: UpdateCommentRequest }
     | { $case: "deleteComment"; value: DeleteCommentRequest }
@@ -286,6 +288,9 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         break;
       case "cancelSprint":
         CancelSprintRequest.encode(message.request.value, writer.uint32(378).fork()).join();
+        break;
+      case "getSprint":
+        GetSprintRequest.encode(message.request.value, writer.uint32(386).fork()).join();
         break;
       case "addComment":
         AddCommentRequest.encode(message.request.value, writer.uint32(402).fork()).join();
@@ -564,6 +569,14 @@ export const ClientFrame: MessageFns<ClientFrame> = {
             }
 
             message.request = { $case: "cancelSprint", value: CancelSprintRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 48: {
+            if (tag !== 386) {
+              break;
+            }
+
+            message.request = { $case: "getSprint", value: GetSprintRequest.decode(reader, reader.uint32()) };
             continue;
           }
           case 50: {
@@ -863,6 +876,12 @@ export const ClientFrame: MessageFns<ClientFrame> = {
       case "cancelSprint": {
         if (object.request?.value !== undefined && object.request?.value !== null) {
           message.request = { $case: "cancelSprint", value: CancelSprintRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "getSprint": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "getSprint", value: GetSprintRequest.fromPartial(object.request.value) };
         }
         break;
       }
@@ -2392,6 +2411,18 @@ export const protoMetadata: ProtoMetadata = {
         "options": undefined,
         "proto3Optional": false,
       }, {
+        "name": "get_sprint",
+        "number": 48,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.GetSprintRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "getSprint",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
         "name": "add_comment",
         "number": 50,
         "label": 1,
@@ -3181,7 +3212,7 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [4, 0],
-        "span": [12, 0, 62, 1],
+        "span": [12, 0, 63, 1],
         "leadingComments": " One binary WebSocket frame from the client.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
@@ -3193,43 +3224,43 @@ export const protoMetadata: ProtoMetadata = {
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1],
-        "span": [65, 0, 101, 1],
+        "span": [66, 0, 102, 1],
         "leadingComments": " One binary WebSocket frame from the server: a reply or an event.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1, 2, 0],
-        "span": [67, 2, 24],
+        "span": [68, 2, 24],
         "leadingComments": " The request's id on a reply; a fresh id on an event.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 0],
-        "span": [105, 2, 27],
+        "span": [106, 2, 27],
         "leadingComments": " Echoed in Pong.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 1],
-        "span": [115, 2, 39],
+        "span": [116, 2, 39],
         "leadingComments": " Replay every retained event with a greater sequence before going live.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 5, 2, 1],
-        "span": [121, 2, 41],
+        "span": [122, 2, 41],
         "leadingComments": " Resume impossible: reload these projects.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 5, 2, 2],
-        "span": [123, 2, 40],
+        "span": [124, 2, 40],
         "leadingComments": " Latest sequence per project at subscribe time.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8],
-        "span": [136, 0, 138, 1],
+        "span": [137, 0, 139, 1],
         "leadingComments":
           " A newer token for the same tenant and user; keeps the session past the old\n token's expiry.\n",
         "trailingComments": "",

@@ -85,6 +85,19 @@ export interface CancelSprintRequest {
   expectedVersion: number;
 }
 
+export interface GetSprintRequest {
+  sprintId: string;
+}
+
+/** Internal: rebuilds the caller's tenant's report read model from the event log (tenant admins only). */
+export interface RebuildReportModelRequest {
+}
+
+export interface RebuildReportModelReply {
+  /** Work item events replayed. */
+  eventsApplied: number;
+}
+
 export interface ListSprintsRequest {
   projectId: string;
 }
@@ -862,6 +875,159 @@ export const CancelSprintRequest: MessageFns<CancelSprintRequest> = {
   },
 };
 
+function createBaseGetSprintRequest(): GetSprintRequest {
+  return { sprintId: "" };
+}
+
+export const GetSprintRequest: MessageFns<GetSprintRequest> = {
+  encode(message: GetSprintRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sprintId !== "") {
+      writer.uint32(10).string(message.sprintId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetSprintRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetSprintRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sprintId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<GetSprintRequest>): GetSprintRequest {
+    return GetSprintRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetSprintRequest>): GetSprintRequest {
+    const message = createBaseGetSprintRequest();
+    message.sprintId = object.sprintId ?? "";
+    return message;
+  },
+};
+
+function createBaseRebuildReportModelRequest(): RebuildReportModelRequest {
+  return {};
+}
+
+export const RebuildReportModelRequest: MessageFns<RebuildReportModelRequest> = {
+  encode(_: RebuildReportModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RebuildReportModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRebuildReportModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RebuildReportModelRequest>): RebuildReportModelRequest {
+    return RebuildReportModelRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RebuildReportModelRequest>): RebuildReportModelRequest {
+    const message = createBaseRebuildReportModelRequest();
+    return message;
+  },
+};
+
+function createBaseRebuildReportModelReply(): RebuildReportModelReply {
+  return { eventsApplied: 0 };
+}
+
+export const RebuildReportModelReply: MessageFns<RebuildReportModelReply> = {
+  encode(message: RebuildReportModelReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eventsApplied !== 0) {
+      writer.uint32(8).int64(message.eventsApplied);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RebuildReportModelReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRebuildReportModelReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.eventsApplied = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RebuildReportModelReply>): RebuildReportModelReply {
+    return RebuildReportModelReply.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RebuildReportModelReply>): RebuildReportModelReply {
+    const message = createBaseRebuildReportModelReply();
+    message.eventsApplied = object.eventsApplied ?? 0;
+    return message;
+  },
+};
+
 function createBaseListSprintsRequest(): ListSprintsRequest {
   return { projectId: "" };
 }
@@ -1365,6 +1531,27 @@ export const SprintsServiceService = {
     responseSerialize: (value: SprintReport): Buffer => Buffer.from(SprintReport.encode(value).finish()),
     responseDeserialize: (value: Buffer): SprintReport => SprintReport.decode(value),
   },
+  getSprint: {
+    path: "/agileboard.v1.SprintsService/GetSprint" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetSprintRequest): Buffer => Buffer.from(GetSprintRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetSprintRequest => GetSprintRequest.decode(value),
+    responseSerialize: (value: Sprint): Buffer => Buffer.from(Sprint.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Sprint => Sprint.decode(value),
+  },
+  /** Internal; no ClientFrame case routes here. */
+  rebuildReportModel: {
+    path: "/agileboard.v1.SprintsService/RebuildReportModel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RebuildReportModelRequest): Buffer =>
+      Buffer.from(RebuildReportModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RebuildReportModelRequest => RebuildReportModelRequest.decode(value),
+    responseSerialize: (value: RebuildReportModelReply): Buffer =>
+      Buffer.from(RebuildReportModelReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RebuildReportModelReply => RebuildReportModelReply.decode(value),
+  },
   listActivity: {
     path: "/agileboard.v1.SprintsService/ListActivity" as const,
     requestStream: false as const,
@@ -1385,6 +1572,9 @@ export interface SprintsServiceServer extends UntypedServiceImplementation {
   cancelSprint: handleUnaryCall<CancelSprintRequest, Sprint>;
   listSprints: handleUnaryCall<ListSprintsRequest, SprintList>;
   getSprintReport: handleUnaryCall<GetSprintReportRequest, SprintReport>;
+  getSprint: handleUnaryCall<GetSprintRequest, Sprint>;
+  /** Internal; no ClientFrame case routes here. */
+  rebuildReportModel: handleUnaryCall<RebuildReportModelRequest, RebuildReportModelReply>;
   listActivity: handleUnaryCall<ListActivityRequest, ActivityList>;
 }
 
@@ -1508,6 +1698,37 @@ export interface SprintsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SprintReport) => void,
+  ): ClientUnaryCall;
+  getSprint(
+    request: GetSprintRequest,
+    callback: (error: ServiceError | null, response: Sprint) => void,
+  ): ClientUnaryCall;
+  getSprint(
+    request: GetSprintRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Sprint) => void,
+  ): ClientUnaryCall;
+  getSprint(
+    request: GetSprintRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Sprint) => void,
+  ): ClientUnaryCall;
+  /** Internal; no ClientFrame case routes here. */
+  rebuildReportModel(
+    request: RebuildReportModelRequest,
+    callback: (error: ServiceError | null, response: RebuildReportModelReply) => void,
+  ): ClientUnaryCall;
+  rebuildReportModel(
+    request: RebuildReportModelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RebuildReportModelReply) => void,
+  ): ClientUnaryCall;
+  rebuildReportModel(
+    request: RebuildReportModelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RebuildReportModelReply) => void,
   ): ClientUnaryCall;
   listActivity(
     request: ListActivityRequest,
@@ -2075,6 +2296,66 @@ export const protoMetadata: ProtoMetadata = {
       "reservedName": [],
       "visibility": 0,
     }, {
+      "name": "GetSprintRequest",
+      "field": [{
+        "name": "sprint_id",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "sprintId",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "RebuildReportModelRequest",
+      "field": [],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "RebuildReportModelReply",
+      "field": [{
+        "name": "events_applied",
+        "number": 1,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "eventsApplied",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
       "name": "ListSprintsRequest",
       "field": [{
         "name": "project_id",
@@ -2375,6 +2656,20 @@ export const protoMetadata: ProtoMetadata = {
         "clientStreaming": false,
         "serverStreaming": false,
       }, {
+        "name": "GetSprint",
+        "inputType": ".agileboard.v1.GetSprintRequest",
+        "outputType": ".agileboard.v1.Sprint",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "RebuildReportModel",
+        "inputType": ".agileboard.v1.RebuildReportModelRequest",
+        "outputType": ".agileboard.v1.RebuildReportModelReply",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
         "name": "ListActivity",
         "inputType": ".agileboard.v1.ListActivityRequest",
         "outputType": ".agileboard.v1.ActivityList",
@@ -2406,15 +2701,34 @@ export const protoMetadata: ProtoMetadata = {
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 12, 2, 4],
-        "span": [96, 2, 38],
+        "path": [4, 8],
+        "span": [71, 0, 36],
+        "leadingComments":
+          " Internal: rebuilds the caller's tenant's report read model from the event log (tenant admins only).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 9, 2, 0],
+        "span": [75, 2, 27],
+        "leadingComments": " Work item events replayed.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 15, 2, 4],
+        "span": [108, 2, 38],
         "leadingComments": " The project's last completed sprints, oldest first.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [100, 0, 110, 1],
+        "span": [112, 0, 125, 1],
         "leadingComments": " Owns sprints and their reports.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 9],
+        "span": [123, 2, 86],
+        "leadingComments": " Internal; no ClientFrame case routes here.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }],
@@ -2430,6 +2744,9 @@ export const protoMetadata: ProtoMetadata = {
     ".agileboard.v1.CompleteSprintRequest": CompleteSprintRequest,
     ".agileboard.v1.DeleteSprintRequest": DeleteSprintRequest,
     ".agileboard.v1.CancelSprintRequest": CancelSprintRequest,
+    ".agileboard.v1.GetSprintRequest": GetSprintRequest,
+    ".agileboard.v1.RebuildReportModelRequest": RebuildReportModelRequest,
+    ".agileboard.v1.RebuildReportModelReply": RebuildReportModelReply,
     ".agileboard.v1.ListSprintsRequest": ListSprintsRequest,
     ".agileboard.v1.SprintList": SprintList,
     ".agileboard.v1.GetSprintReportRequest": GetSprintReportRequest,

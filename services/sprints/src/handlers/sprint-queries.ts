@@ -1,0 +1,85 @@
+import { checkId, ViolationList, type RpcHandler } from "@agileboard/kit";
+import type { GetSprintReportRequest, GetSprintRequest, ListSprintsRequest, Sprint as SprintProto, SprintList, SprintReport } from "@agileboard/proto";
+import { sprintFigures } from "../domain/report.js";
+import { historyRepo } from "../repo/history-repo.js";
+import { sprintsRepo } from "../repo/sprints-repo.js";
+import { sprintToProto } from "../wire.js";
+import { AccessLevel, authorizeSprint, findSprint, type SprintsDeps } from "./shared.js";
+
+/** How many completed sprints the velocity chart shows. */
+export const VELOCITY_SPRINTS = 5;
+
+function validateSprintId(r: { sprintId: string }): void {
+  const v = new ViolationList();
+  checkId(v, "sprint_id", r.sprintId);
+  v.throwIfAny();
+}
+
+/** ListSprints: a project's sprints, oldest first. */
+export function listSprints(deps: SprintsDeps): RpcHandler<ListSprintsRequest, SprintList> {
+  return (request, call) =>
+    deps.pipeline.query(
+      {
+        validate: (r) => {
+          const v = new ViolationList();
+          checkId(v, "project_id", r.projectId);
+          v.throwIfAny();
+        },
+        authorize: async (r, caller) => {
+          await deps.access.require(caller, r.projectId, AccessLevel.ACCESS_LEVEL_READ);
+        },
+        read: (r, db) => ({ sprints: sprintsRepo.listForProject(db, r.projectId).map(sprintToProto) }),
+      },
+      request,
+      call,
+    );
+}
+
+/** GetSprint: one sprint. */
+export function getSprint(deps: SprintsDeps): RpcHandler<GetSprintRequest, SprintProto> {
+  return (request, call) =>
+    deps.pipeline.query(
+      {
+        validate: validateSprintId,
+        authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_READ),
+        read: (r, db) => sprintToProto(findSprint(db, r.sprintId)),
+      },
+      request,
+      call,
+    );
+}
+
+/**
+ * GetSprintReport: committed and completed points, the burndown, and velocity over the project's last
+ * completed sprints — all from this service's own read model of work item events.
+ */
+export function getSprintReport(deps: SprintsDeps): RpcHandler<GetSprintReportRequest, SprintReport> {
+  return (request, call) =>
+    deps.pipeline.query(
+      {
+        validate: validateSprintId,
+        authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_READ),
+        read: (r, db) => {
+          const now = Date.now();
+          const sprint = findSprint(db, r.sprintId);
+          const figures = sprintFigures(sprint, historyRepo.forSprint(db, sprint.id), now);
+          const velocity = sprintsRepo
+            .lastCompleted(db, sprint.projectId, VELOCITY_SPRINTS)
+            .reverse()
+            .map((done) => {
+              const f = done.id === sprint.id ? figures : sprintFigures(done, historyRepo.forSprint(db, done.id), now);
+              return { sprintId: done.id, sprintName: done.name, committedPoints: f.committedPoints, completedPoints: f.completedPoints };
+            });
+          return {
+            sprintId: sprint.id,
+            burndown: figures.burndown,
+            committedPoints: figures.committedPoints,
+            completedPoints: figures.completedPoints,
+            velocity,
+          };
+        },
+      },
+      request,
+      call,
+    );
+}
