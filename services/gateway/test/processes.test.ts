@@ -1,13 +1,16 @@
 import BetterSqlite3 from "better-sqlite3";
 import { startNatsServer } from "@agileboard/kit";
-import { ErrorCode, ProjectRole, WorkItemType } from "@agileboard/proto";
+import { ErrorCode, ProjectRole, WorkItemStatus, WorkItemType } from "@agileboard/proto";
 import { loadGatewayConfig, startGateway, type RunningGateway } from "@agileboard/gateway";
+import { loadSprintsConfig, startSprints } from "@agileboard/sprints";
 import { loadTenancyConfig, startTenancy } from "@agileboard/tenancy";
 import {
   addMember,
   createProject,
+  createSprint,
   createWorkItem,
   freePort,
+  listAllItems,
   settle,
   spawnEntry,
   startTestNats,
@@ -15,6 +18,7 @@ import {
   TestAuth,
   TestClient,
   tempDir,
+  updateWorkItem,
   waitFor,
   type ChildService,
   type TestSystem,
@@ -199,5 +203,72 @@ describe("a crash between commit and publish", () => {
     });
     alice.close();
     bob.close();
+  });
+});
+
+describe("a sprint completing while workitems is down", () => {
+  const dir = tempDir();
+  let auth: TestAuth;
+  let nats: Awaited<ReturnType<typeof startTestNats>>;
+  let gateway: RunningGateway;
+  let stopServices: (() => Promise<void>)[] = [];
+  let workitems: ChildService | undefined;
+  let workitemsEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    auth = await TestAuth.create(dir.path);
+    nats = await startTestNats();
+    const common = { DATA_DIR: dir.path, HOST: "127.0.0.1", NATS_URL: nats.url, LOG_LEVEL: "silent", PORT: "0" };
+    const tenancy = await startTenancy(loadTenancyConfig(common));
+    const sprints = await startSprints(loadSprintsConfig({ ...common, TENANCY_ADDRS: `127.0.0.1:${tenancy.port}` }));
+    stopServices = [sprints.stop, tenancy.stop];
+    const port = await freePort();
+    workitemsEnv = { ...common, PORT: String(port), TENANCY_ADDRS: `127.0.0.1:${tenancy.port}`, SPRINTS_ADDRS: `127.0.0.1:${sprints.port}` };
+    workitems = await spawnEntry("services/workitems/dist/main.js", workitemsEnv);
+    gateway = await startGateway(
+      loadGatewayConfig({
+        ...common,
+        AUTH_JWKS: auth.jwksPath,
+        TENANCY_ADDRS: `127.0.0.1:${tenancy.port}`,
+        WORKITEMS_ADDRS: `127.0.0.1:${port}`,
+        SPRINTS_ADDRS: `127.0.0.1:${sprints.port}`,
+      }),
+    );
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await workitems?.stop();
+    for (const stop of stopServices) await stop();
+    await nats?.stop();
+    nats?.cleanup();
+    dir.remove();
+  });
+
+  it("moves exactly the unfinished items, once, when workitems comes back", async () => {
+    const alice = await TestClient.connect(gateway.url, await auth.token({ userId: "alice" }));
+    const project = await createProject(alice);
+    const sprint = await createSprint(alice, project.id);
+    const done = await updateWorkItem(alice, await createWorkItem(alice, project.id, { title: "done", sprintId: sprint.id }), { status: WorkItemStatus.WORK_ITEM_STATUS_DONE });
+    const open = [await createWorkItem(alice, project.id, { title: "open 1", sprintId: sprint.id }), await createWorkItem(alice, project.id, { title: "open 2", sprintId: sprint.id })];
+    const active = await alice.expect("sprint", { $case: "startSprint", value: { sprintId: sprint.id, expectedVersion: sprint.version } });
+
+    await alice.expect("sprint", { $case: "completeSprint", value: { sprintId: active.id, expectedVersion: active.version, carryOverSprintId: "" } });
+    // workitems dies around the time the sprint_completed event reaches it, then comes back.
+    await workitems?.kill();
+    workitems = await spawnEntry("services/workitems/dist/main.js", workitemsEnv);
+
+    const items = async () =>
+      (await alice.expect("workItemList", { $case: "listWorkItems", value: listAllItems(project.id) })).items;
+    // An event the dead process had received but not acknowledged comes back after the ack wait (5 s).
+    await waitFor(async () => (await items()).filter((i) => i.sprintId === "").length === 2, 20_000, "the unfinished items to reach the backlog");
+    await settle(500);
+    const byTitle = new Map((await items()).map((i) => [i.title, i]));
+    expect(byTitle.get("done")).toMatchObject({ sprintId: sprint.id, version: done.version });
+    for (const item of open) expect(byTitle.get(item.title)).toMatchObject({ sprintId: "", version: item.version + 1 });
+    const db = new BetterSqlite3(`${dir.path}/tenants/acme/workitems.db`, { readonly: true });
+    const moves = db.prepare("SELECT COUNT(*) AS n FROM activity_log WHERE field_name = 'sprint_id' AND old_value = ?").get(sprint.id) as { n: number };
+    db.close();
+    expect(moves.n).toBe(2);
+    alice.close();
   });
 });

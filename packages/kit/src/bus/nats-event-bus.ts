@@ -26,6 +26,8 @@ const ORIGIN_HEADER = "Agileboard-Origin";
 const DUPLICATE_WINDOW_MS = 120_000;
 /** How long publish and log reads wait for the server. */
 const REQUEST_TIMEOUT_MS = 5_000;
+/** How long a durable consumer's unacknowledged event waits before redelivery (e.g. to a restarted replica). */
+const CONSUMER_ACK_WAIT_MS = 5_000;
 /** How long an operation waits for the first connection before failing. */
 const READY_TIMEOUT_MS = 5_000;
 
@@ -164,12 +166,15 @@ export class NatsEventBus implements EventBus {
       filter_subject: filter,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(30_000),
+      // An event handed to a process that died comes back after this; handlers take milliseconds.
+      ack_wait: nanos(CONSUMER_ACK_WAIT_MS),
       max_ack_pending: 256,
     };
     try {
       const info = await jsm.consumers.info(EVENT_STREAM, name);
-      if (info.config.filter_subject !== filter) await jsm.consumers.update(EVENT_STREAM, name, { filter_subject: filter });
+      if (info.config.filter_subject !== filter || info.config.ack_wait !== config.ack_wait) {
+        await jsm.consumers.update(EVENT_STREAM, name, { filter_subject: filter, ack_wait: config.ack_wait });
+      }
     } catch (err) {
       if (!isNotFound(err)) throw err;
       await jsm.consumers.add(EVENT_STREAM, config);
