@@ -168,7 +168,13 @@ export class MemoryEventBus implements EventBus {
     durable.busy = true;
     void (async () => {
       while (!durable.stopped && !this.closed) {
-        const next = this.events.slice(this.indexAfter(durable.cursor)).find((e) => subjectMatches(durable.filter, e.subject));
+        let next: StoredEvent | undefined;
+        for (let i = this.indexAfter(durable.cursor); i < this.events.length && !next; i++) {
+          const candidate = this.events[i];
+          if (candidate && subjectMatches(durable.filter, candidate.subject)) next = candidate;
+          // Events that do not match move the cursor too, so they are never scanned again.
+          else if (candidate) durable.cursor = candidate.sequence;
+        }
         if (!next) break;
         try {
           await durable.handle(next);

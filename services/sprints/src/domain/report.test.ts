@@ -50,6 +50,12 @@ describe("sprintFigures", () => {
     expect(f.burndown.at(-1)).toEqual({ atMs: 150, remainingPoints: 5 });
   });
 
+  it("reads a completed sprint as it was just before completion, ignoring moves in the same millisecond", () => {
+    const completed: ReportSprint = { ...active, status: "completed", completedAt: 150 };
+    const history = [v("a", 1, 10), v("a", 2, 150, { sprintId: null })];
+    expect(sprintFigures(completed, history, 500).burndown.at(-1)).toEqual({ atMs: 150, remainingPoints: 3 });
+  });
+
   it("treats an item without points as zero", () => {
     expect(sprintFigures(active, [v("a", 1, 10, { storyPoints: null })], 200).committedPoints).toBe(0);
   });

@@ -40,10 +40,10 @@ function byItem(history: readonly ItemVersion[]): ItemVersion[][] {
   return [...groups.values()].map((list) => list.sort((a, b) => a.version - b.version));
 }
 
-/** The item's newest version committed at or before `t`. */
-function stateAt(versions: readonly ItemVersion[], t: number): ItemVersion | undefined {
+/** The item's newest version committed at or before `t` (strictly before, when `strict`). */
+function stateAt(versions: readonly ItemVersion[], t: number, strict: boolean): ItemVersion | undefined {
   let found: ItemVersion | undefined;
-  for (const v of versions) if (v.at <= t) found = v;
+  for (const v of versions) if (strict ? v.at < t : v.at <= t) found = v;
   return found;
 }
 
@@ -61,20 +61,24 @@ const points = (state: ItemVersion) => state.storyPoints ?? 0;
 export function sprintFigures(sprint: ReportSprint, history: readonly ItemVersion[], now: number): SprintFigures {
   const items = byItem(history);
   const end = sprint.completedAt ?? now;
-  const sumAt = (t: number, keep: (s: ItemVersion) => boolean) =>
+  // A completed sprint is read as it was just before completion: the moves the completion causes (items
+  // leaving for the backlog or the next sprint) can land within the same millisecond.
+  const endsStrictly = sprint.completedAt !== null;
+  const sumAt = (t: number, keep: (s: ItemVersion) => boolean, strict = false) =>
     items.reduce((sum, versions) => {
-      const state = stateAt(versions, t);
+      const state = stateAt(versions, t, strict);
       return inSprint(state, sprint.id) && keep(state) ? sum + points(state) : sum;
     }, 0);
   const committedPoints = sumAt(sprint.startedAt ?? now, () => true);
-  const completedPoints = sprint.startedAt === null ? 0 : sumAt(end, (s) => s.status === "done");
+  const completedPoints = sprint.startedAt === null ? 0 : sumAt(end, (s) => s.status === "done", endsStrictly);
   if (sprint.startedAt === null) return { committedPoints, completedPoints, burndown: [] };
 
   const start = sprint.startedAt;
-  const times = [...new Set([start, ...history.filter((h) => h.at > start && h.at <= end).map((h) => h.at), end])].sort((a, b) => a - b);
+  const during = (at: number) => at > start && (endsStrictly ? at < end : at <= end);
+  const times = [...new Set([start, ...history.filter((h) => during(h.at)).map((h) => h.at), end])].sort((a, b) => a - b);
   const burndown: BurndownPoint[] = [];
   for (const t of times) {
-    const remainingPoints = sumAt(t, (s) => s.status !== "done");
+    const remainingPoints = sumAt(t, (s) => s.status !== "done", t === end && endsStrictly);
     const previous = burndown[burndown.length - 1];
     // One point per change: an instant that changes nothing adds nothing (the end point always stays).
     if (previous && previous.remainingPoints === remainingPoints && t !== end) continue;

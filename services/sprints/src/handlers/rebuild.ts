@@ -19,7 +19,7 @@ export function rebuildReportModel(deps: SprintsDeps): RpcHandler<RebuildReportM
     let applied = 0;
     db.transaction(() => {
       historyRepo.clear(db);
-      for (const logged of events) if (recordWorkItemEvent(db, Event.decode(logged.payload))) applied++;
+      for (const logged of events) if (recordWorkItemEvent(db, Event.decode(logged.payload), logged.sequence)) applied++;
     }).immediate();
     return { eventsApplied: applied };
   };

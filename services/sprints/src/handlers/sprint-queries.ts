@@ -5,6 +5,7 @@ import { historyRepo } from "../repo/history-repo.js";
 import { sprintsRepo } from "../repo/sprints-repo.js";
 import { sprintToProto } from "../wire.js";
 import { AccessLevel, authorizeSprint, findSprint, type SprintsDeps } from "./shared.js";
+import { catchUpProject } from "./work-item-events.js";
 
 /** How many completed sprints the velocity chart shows. */
 export const VELOCITY_SPRINTS = 5;
@@ -58,7 +59,10 @@ export function getSprintReport(deps: SprintsDeps): RpcHandler<GetSprintReportRe
     deps.pipeline.query(
       {
         validate: validateSprintId,
-        authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_READ),
+        authorize: async (r, caller, db) => {
+          await authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_READ);
+          await catchUpProject(deps.bus, db, caller.tenantId, findSprint(db(), r.sprintId).projectId);
+        },
         read: (r, db) => {
           const now = Date.now();
           const sprint = findSprint(db, r.sprintId);
