@@ -147,6 +147,18 @@ export const serviceEnv = (opts: { defaultPort: number }) => ({
   MIGRATIONS_DIR: envOptionalString().describe("Folder holding `kit/` and `<service>/` SQL migrations. Default: the repository's `migrations/`."),
   /** Bounded LRU of open tenant databases per service. */
   TENANT_DB_CACHE_SIZE: envInt({ default: 256, min: 1, max: 100_000 }).describe("How many tenant databases a service keeps open (LRU)."),
+  /** How other replicas and the gateways reach this one; default `<HOST or hostname>:<bound port>`. */
+  ADVERTISE_ADDRESS: envOptionalString({ pattern: /^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/, form: "host:port" }).describe(
+    "host:port other processes use to reach this replica (named as the owner of its tenants); default `<HOST or hostname>:<port>`.",
+  ),
+  /** Tenant ownership lease lifetime, ms (NATS only). */
+  LEASE_TTL_MS: envInt({ default: 6_000, min: 1_000, max: 600_000 }).describe(
+    "With NATS: how long a tenant's ownership lease lives unrenewed; a crashed replica's tenants move after it.",
+  ),
+  /** locking_mode=EXCLUSIVE: the WAL index in process memory, for network volumes. */
+  TENANT_DB_EXCLUSIVE: envBool({ default: false }).describe(
+    "1 = open tenant files with locking_mode=EXCLUSIVE (WAL index in process memory): set it on network volumes.",
+  ),
   /** How long idempotency records are kept, ms; at least 24 h. */
   IDEMPOTENCY_TTL_MS: envInt({ default: 48 * 3600_000, min: 24 * 3600_000, max: 30 * 24 * 3600_000 }).describe(
     "How long a processed message_id's reply is kept, in ms (at least 24 h).",

@@ -73,7 +73,7 @@ export class RateLimitedError extends AppError {
 }
 
 export class UnavailableError extends AppError {
-  override readonly name = "UnavailableError";
+  override readonly name: string = "UnavailableError";
   readonly code = ErrorCode.ERROR_CODE_UNAVAILABLE;
 }
 

@@ -30,3 +30,4 @@ export * from "./nats-server.js";
 export * from "./storage/processed-events.js";
 export * from "./event-consumers.js";
 export * from "./activity-handler.js";
+export * from "./leases.js";

@@ -2,6 +2,7 @@ import type { EventBus } from "./bus/event-bus.js";
 import type { Logger } from "./log.js";
 import { outboxSize, readOutbox, removeFromOutbox } from "./storage/outbox.js";
 import type { TenantStore } from "./storage/tenant-store.js";
+import { LocalLeases, type TenantLeases } from "./leases.js";
 
 /** Events published per round trip to the log. */
 const BATCH_SIZE = 256;
@@ -26,19 +27,27 @@ export class OutboxRelay {
     private readonly store: TenantStore,
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    private readonly leases: TenantLeases = new LocalLeases(),
   ) {}
 
-  /** Publishes what every tenant file has left in its outbox (start-up). */
-  sweep(): void {
+  /**
+   * Publishes what every tenant file has left in its outbox (start-up). With leases, only tenants nobody else
+   * owns are looked at (their owner publishes its own); a tenant with nothing waiting is given back.
+   */
+  async sweep(): Promise<void> {
     let waiting = 0;
     for (const tenantId of this.store.tenantIds()) {
       try {
+        const wasHeld = this.leases.holds(tenantId);
+        if (!(await this.leases.tryAcquire(tenantId))) continue;
         if (outboxSize(this.store.open(tenantId)) > 0) {
           waiting++;
           this.notify(tenantId);
+        } else if (!wasHeld && this.leases.enforced) {
+          await this.leases.release(tenantId);
         }
       } catch (err) {
-        this.logger.error({ err, tenant_id: tenantId }, "outbox sweep failed");
+        this.logger.warn({ err, tenant_id: tenantId }, "outbox sweep skipped a tenant");
       }
     }
     if (waiting > 0) this.logger.info({ tenants: waiting }, "outbox sweep found unpublished events");
@@ -78,6 +87,8 @@ export class OutboxRelay {
     this.pending.delete(tenantId);
     try {
       for (;;) {
+        // Another replica owns the tenant now: it publishes the outbox.
+        if (!this.leases.holds(tenantId)) break;
         // Re-open each round: the LRU may have closed the handle during the await.
         const batch = readOutbox(this.store.open(tenantId), BATCH_SIZE);
         if (batch.events.length === 0) break;

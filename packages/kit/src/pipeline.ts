@@ -10,6 +10,7 @@ import { findIdempotencyRecord, hashRequest, saveIdempotencyRecord } from "./sto
 import { isEventProcessed, markEventProcessed } from "./storage/processed-events.js";
 import { appendToOutbox } from "./storage/outbox.js";
 import type { TenantStore } from "./storage/tenant-store.js";
+import { LocalLeases, type TenantLeases } from "./leases.js";
 
 /** An event to emit, before the pipeline gives it an id, actor, time and subject. */
 export interface EventDraft {
@@ -64,6 +65,7 @@ export class Pipeline {
   constructor(
     private readonly store: TenantStore,
     private readonly relay: OutboxRelay,
+    private readonly leases: TenantLeases = new LocalLeases(),
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -103,9 +105,11 @@ export class Pipeline {
 
   /**
    * Applies an event a consumer received to the tenant's file, once: the effects, their activity rows and
-   * events, and the processed-event mark commit together. Returns false for an event already applied.
+   * events, and the processed-event mark commit together. Returns false for an event already applied. Only
+   * the tenant's owner applies it: elsewhere this throws NotOwnerError and the event comes back later.
    */
-  applyEvent(consumer: string, tenantId: string, event: { eventId: string; actorUserId: string }, apply: (tx: Transaction) => void): boolean {
+  async applyEvent(consumer: string, tenantId: string, event: { eventId: string; actorUserId: string }, apply: (tx: Transaction) => void): Promise<boolean> {
+    await this.leases.ensure(tenantId);
     const db = this.store.open(tenantId);
     const call: CallContext = { tenantId, userId: event.actorUserId, roles: [], messageId: "", origin: "" };
     const now = this.clock();

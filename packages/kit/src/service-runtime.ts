@@ -4,6 +4,8 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Server, ServiceDefinition } from "@grpc/grpc-js";
 import { createEventBus } from "./bus/create-event-bus.js";
+import { NatsEventBus } from "./bus/nats-event-bus.js";
+import { KvLeases, LEASE_BUCKET, LocalLeases, type TenantLeases } from "./leases.js";
 import { EventConsumers, type EventConsumerSpec } from "./event-consumers.js";
 import type { EventBus } from "./bus/event-bus.js";
 import { addHealthService, addServiceTo, bindServer, createGrpcServer, shutdownServer, type ServiceHandlers } from "./grpc/server.js";
@@ -36,6 +38,9 @@ export interface DomainServiceConfig {
   IDEMPOTENCY_TTL_MS: number;
   RPC_DEADLINE_MS: number;
   SHUTDOWN_GRACE_MS: number;
+  ADVERTISE_ADDRESS?: string | undefined;
+  LEASE_TTL_MS: number;
+  TENANT_DB_EXCLUSIVE: boolean;
   TENANCY_ADDRS?: readonly string[];
   WORKITEMS_ADDRS?: readonly string[];
   SPRINTS_ADDRS?: readonly string[];
@@ -53,6 +58,8 @@ export interface ServiceRuntime {
   bus: EventBus;
   relay: OutboxRelay;
   pipeline: Pipeline;
+  /** Tenant ownership: leases in NATS KV, or none in a single process. */
+  leases: TenantLeases;
   /** Routers to the other services this one calls (those whose `<NAME>_ADDRS` its config has). */
   peers: Partial<Record<PeerService, ReplicaRouter>>;
   /** Present when the service calls tenancy (TENANCY_ADDRS configured). */
@@ -112,12 +119,28 @@ export async function startDomainService<Definition extends ServiceDefinition>(
     migrations,
     maxOpen: config.TENANT_DB_CACHE_SIZE,
     logger,
+    exclusiveLocking: config.TENANT_DB_EXCLUSIVE,
     onOpen: (_tenantId, db) => purgeIdempotencyRecords(db, Date.now(), config.IDEMPOTENCY_TTL_MS),
   });
   const ownsBus = !shared.bus;
   const bus = shared.bus ?? createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, name: spec.service, logger });
   if (ownsBus && bus.kind === "memory") logger.warn("NATS_URL is unset: events stay inside this process");
-  const relay = new OutboxRelay(store, bus, logger);
+  let advertised = config.ADVERTISE_ADDRESS ?? `${config.HOST}:${config.PORT}`;
+  const leases: TenantLeases =
+    bus instanceof NatsEventBus
+      ? new KvLeases({
+          openBucket: (ttlMs) => bus.keyValue(LEASE_BUCKET, ttlMs),
+          service: spec.service,
+          owner: () => advertised,
+          connected: () => bus.ensureConnected(),
+          ttlMs: config.LEASE_TTL_MS,
+          logger,
+        })
+      : new LocalLeases();
+  const relay = new OutboxRelay(store, bus, logger, leases);
+  // A tenant leased elsewhere is closed here at once; a tenant taken over gets its leftover outbox published.
+  leases.onLost((tenantId) => store.release(tenantId));
+  leases.onAcquired((tenantId) => relay.notify(tenantId));
   const peers: Partial<Record<PeerService, ReplicaRouter>> = {};
   const addresses: Record<PeerService, readonly string[] | undefined> = {
     tenancy: config.TENANCY_ADDRS,
@@ -135,20 +158,27 @@ export async function startDomainService<Definition extends ServiceDefinition>(
     store,
     bus,
     relay,
-    pipeline: new Pipeline(store, relay),
+    pipeline: new Pipeline(store, relay, leases),
+    leases,
     peers,
     ...(projectAccess ? { projectAccess } : {}),
   };
 
   const server = createGrpcServer();
-  addServiceTo(server, spec.definition, spec.buildHandlers(runtime), { service: spec.service, replicaId: () => replicaId, logger });
+  addServiceTo(server, spec.definition, spec.buildHandlers(runtime), {
+    service: spec.service,
+    replicaId: () => replicaId,
+    logger,
+    beforeCall: (tenantId) => leases.ensure(tenantId),
+  });
   const health = addHealthService(server, [spec.grpcServiceName]);
   const port = await bindServer(server, config.HOST, config.PORT);
   replicaId = `${hostname()}:${port}`;
   runtime.replicaId = replicaId;
+  advertised = config.ADVERTISE_ADDRESS ?? `${config.HOST === "0.0.0.0" || config.HOST === "::" ? hostname() : config.HOST}:${port}`;
   health.setStatus("", "SERVING");
   health.setStatus(spec.grpcServiceName, "SERVING");
-  relay.sweep();
+  void relay.sweep();
   const consumers = new EventConsumers(bus, logger);
   consumers.start(spec.consumers?.(runtime) ?? []);
   const purgeTimer = setInterval(
@@ -170,6 +200,7 @@ export async function startDomainService<Definition extends ServiceDefinition>(
       consumers.stop();
       clearInterval(purgeTimer);
       await relay.stop();
+      await leases.close();
       projectAccess?.close();
       for (const router of Object.values(peers)) router.close();
       if (ownsBus) await bus.close();
@@ -200,19 +231,43 @@ function serveMetrics(host: string, port: number): Promise<HttpServer> {
 
 /**
  * The `migrate` command: applies pending migrations to every tenant file of a service (the Helm chart runs
- * it as a pre-upgrade hook). Returns how many tenant files it visited.
+ * it as a pre-upgrade hook). With NATS, a tenant leased by a running replica is skipped: that replica (or the
+ * new version that takes it over) applies the migrations when it opens the file. Returns what it did.
  */
-export function migrateAllTenants(opts: { service: string; dataDir: string; migrationsDir?: string | undefined; logger: Logger }): number {
+export async function migrateAllTenants(opts: {
+  service: string;
+  dataDir: string;
+  migrationsDir?: string | undefined;
+  natsUrl?: string | undefined;
+  leaseTtlMs: number;
+  exclusiveLocking: boolean;
+  logger: Logger;
+}): Promise<{ migrated: number; skipped: number }> {
   const migrations = loadMigrations(opts.migrationsDir ?? defaultMigrationsDir(), ["kit", opts.service]);
-  const store = new TenantStore({ dataDir: opts.dataDir, service: opts.service, migrations, maxOpen: 1, logger: opts.logger });
-  const tenants = store.tenantIds();
-  for (const tenantId of tenants) {
+  const store = new TenantStore({ dataDir: opts.dataDir, service: opts.service, migrations, maxOpen: 1, logger: opts.logger, exclusiveLocking: opts.exclusiveLocking });
+  const bus = opts.natsUrl ? new NatsEventBus({ servers: opts.natsUrl, name: `${opts.service}-migrate`, retentionMs: 24 * 3600_000, logger: opts.logger }) : undefined;
+  const owner = `migrate-${hostname()}-${process.pid}`;
+  const leases: TenantLeases = bus
+    ? new KvLeases({ openBucket: (ttl) => bus.keyValue(LEASE_BUCKET, ttl), service: opts.service, owner: () => owner, connected: () => bus.ensureConnected(), ttlMs: opts.leaseTtlMs, logger: opts.logger })
+    : new LocalLeases();
+  if (bus) await bus.waitUntilReady(30_000);
+  let migrated = 0;
+  let skipped = 0;
+  for (const tenantId of store.tenantIds()) {
+    if (!(await leases.tryAcquire(tenantId))) {
+      skipped++;
+      continue;
+    }
     store.open(tenantId);
     store.release(tenantId);
+    await leases.release(tenantId);
+    migrated++;
   }
   store.close();
-  opts.logger.info({ tenants: tenants.length }, "migrations applied");
-  return tenants.length;
+  await leases.close();
+  await bus?.close();
+  opts.logger.info({ migrated, skipped }, "migrations applied");
+  return { migrated, skipped };
 }
 
 /** A domain service's `main`: starts it and stops it cleanly on SIGINT/SIGTERM. */

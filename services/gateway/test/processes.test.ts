@@ -176,6 +176,9 @@ describe("a crash between commit and publish", () => {
     const project = await createProject(alice);
     await addMember(alice, project.id, "bob", ProjectRole.PROJECT_ROLE_VIEWER);
     await bob.expect("subscribed", { $case: "subscribe", value: { projectIds: [project.id], resumeAfter: {} } });
+    // workitems takes the tenant's lease on its first call; a lease it holds stays usable for a few seconds
+    // without the bus (half its TTL), after which it would refuse to write rather than risk a second writer.
+    await alice.expect("workItemList", { $case: "listWorkItems", value: listAllItems(project.id) });
 
     // The bus goes away: the next change commits, but its event cannot be published.
     await nats.stop();
@@ -189,7 +192,7 @@ describe("a crash between commit and publish", () => {
     await workitems?.kill();
     nats = await startNatsServer({ storeDir: natsStore, port: natsPort });
     workitems = await spawnEntry("services/workitems/dist/main.js", workitemsEnv);
-    expect(workitems.output()).toMatch(/outbox sweep found unpublished events/);
+    await waitFor(() => /outbox sweep found unpublished events/.test(workitems?.output() ?? ""), 10_000, "the start-up sweep to find the event");
 
     const event = await bob.waitForEvent((e) => e.change?.$case === "workItemCreated", 20_000);
     expect((event.change?.value as { id: string }).id).toBe(item.id);

@@ -4,4 +4,12 @@ import { loadWorkitemsConfig } from "./config.js";
 
 const config = configOrExit(() => loadWorkitemsConfig());
 const logger = createLogger({ service: "workitems", level: config.LOG_LEVEL });
-migrateAllTenants({ service: "workitems", dataDir: config.DATA_DIR, migrationsDir: config.MIGRATIONS_DIR, logger });
+await migrateAllTenants({
+  service: "workitems",
+  dataDir: config.DATA_DIR,
+  migrationsDir: config.MIGRATIONS_DIR,
+  natsUrl: config.NATS_URL,
+  leaseTtlMs: config.LEASE_TTL_MS,
+  exclusiveLocking: config.TENANT_DB_EXCLUSIVE,
+  logger,
+});

@@ -10,6 +10,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
+  type KV,
   type MsgHdrs,
   type NatsConnection,
   type Subscription as NatsSubscription,
@@ -209,6 +210,12 @@ export class NatsEventBus implements EventBus {
     };
   }
 
+  /** A key-value bucket on this connection (created when missing), entries expiring `ttlMs` after their last write. */
+  async keyValue(bucket: string, ttlMs: number): Promise<KV> {
+    const js = await this.jetstream();
+    return js.views.kv(bucket, { ttl: ttlMs, history: 1 });
+  }
+
   listen(pattern: string, onMessage: (message: LiveMessage) => void): Subscription {
     const listener: { pattern: string; onMessage: (m: LiveMessage) => void; sub?: NatsSubscription } = { pattern, onMessage };
     this.listeners.add(listener);
@@ -300,9 +307,15 @@ export class NatsEventBus implements EventBus {
     });
   }
 
-  private async jetstream(): Promise<JetStreamClient> {
+  /** Resolves when connected: waits for the first connection (a few seconds), fails fast once it was lost. */
+  async ensureConnected(): Promise<void> {
     if (!this.js || !this.connected) await this.waitUntilReady();
     if (!this.connected || !this.js) throw new Error("event bus is disconnected");
+  }
+
+  private async jetstream(): Promise<JetStreamClient> {
+    await this.ensureConnected();
+    if (!this.js) throw new Error("event bus is disconnected");
     return this.js;
   }
 

@@ -55,6 +55,8 @@ export interface ImplementServiceOptions {
   /** This replica's id, for the per-tenant call counter (a function: the port is known only once bound). */
   replicaId: () => string;
   logger: Logger;
+  /** Runs before each call with its tenant, e.g. to make sure this replica owns the tenant. */
+  beforeCall?: (tenantId: string) => Promise<void>;
 }
 
 /** Marks a request whose bytes did not decode, so the handler wrapper can answer INVALID_ARGUMENT. */
@@ -121,6 +123,7 @@ export function implementService<Definition extends ServiceDefinition>(
         if (request && typeof request === "object" && UNDECODABLE in request) {
           throw new InvalidArgumentError(`request is not a valid ${method} message`);
         }
+        await opts.beforeCall?.(tenantId);
         rpcTenantCalls.inc({ service: opts.service, replica: opts.replicaId(), tenant: tenantId });
         return handler(unaryCall.request, ctx);
       })().then(

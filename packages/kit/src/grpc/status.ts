@@ -1,9 +1,12 @@
 import { Metadata, status as GrpcStatus, type ServiceError, type StatusObject } from "@grpc/grpc-js";
 import { ErrorCode, Error as ErrorMessage } from "@agileboard/proto";
 import { AppError, appErrorFromMessage, InternalError, UnavailableError } from "../errors.js";
+import { NotOwnerError } from "../leases.js";
 
 /** Trailer that carries the full `agileboard.v1.Error` of a failed call (violations, current version). */
 export const ERROR_TRAILER = "agileboard-error-bin";
+/** Trailer of a NotOwnerError: the host:port of the replica that owns the tenant. */
+export const OWNER_TRAILER = "agileboard-owner";
 
 const GRPC_CODE: Record<ErrorCode, GrpcStatus> = {
   [ErrorCode.ERROR_CODE_UNSPECIFIED]: GrpcStatus.UNKNOWN,
@@ -47,6 +50,7 @@ export function toAppError(err: unknown): AppError {
 export function toGrpcStatus(error: AppError): Partial<StatusObject> {
   const metadata = new Metadata();
   metadata.set(ERROR_TRAILER, Buffer.from(ErrorMessage.encode(error.toMessage()).finish()));
+  if (error instanceof NotOwnerError) metadata.set(OWNER_TRAILER, error.ownerAddress);
   return { code: GRPC_CODE[error.code], details: error.message, metadata };
 }
 
@@ -60,6 +64,12 @@ export function errorBytesOf(err: ServiceError): Uint8Array {
 /** True when a failed call carries an agileboard error (the service answered) rather than a transport failure. */
 export function isServiceAnswer(err: ServiceError): boolean {
   return err.metadata?.get(ERROR_TRAILER)[0] instanceof Buffer;
+}
+
+/** The owner a NotOwnerError named, if the call failed with one (the call did not run). */
+export function ownerHintOf(err: ServiceError): string | undefined {
+  const value = err.metadata?.get(OWNER_TRAILER)[0];
+  return typeof value === "string" ? value : undefined;
 }
 
 /** The AppError of a failed call. */

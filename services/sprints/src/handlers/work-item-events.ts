@@ -39,11 +39,11 @@ export function workItemEventsConsumer(pipeline: Pipeline): EventConsumerSpec {
   return {
     name: WORK_ITEM_EVENTS_CONSUMER,
     filter: entityEventFilter("work_item"),
-    handle: (logged: LoggedEvent) => {
+    handle: async (logged: LoggedEvent) => {
       const tenant = parseSubject(logged.subject)?.tenantId;
       if (!tenant) return;
       const event = Event.decode(logged.payload);
-      pipeline.applyEvent(WORK_ITEM_EVENTS_CONSUMER, tenant, event, (tx) => void recordWorkItemEvent(tx.db, event, logged.sequence));
+      await pipeline.applyEvent(WORK_ITEM_EVENTS_CONSUMER, tenant, event, (tx) => void recordWorkItemEvent(tx.db, event, logged.sequence));
     },
   };
 }

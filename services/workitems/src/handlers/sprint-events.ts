@@ -18,7 +18,7 @@ export function sprintEventsConsumer(deps: WorkItemsDeps): EventConsumerSpec {
   return {
     name: SPRINT_EVENTS_CONSUMER,
     filter: entityEventFilter("sprint"),
-    handle: (logged: LoggedEvent) => {
+    handle: async (logged: LoggedEvent) => {
       const tenant = parseSubject(logged.subject)?.tenantId;
       if (!tenant) return;
       const event = Event.decode(logged.payload);
@@ -44,7 +44,7 @@ export function sprintEventsConsumer(deps: WorkItemsDeps): EventConsumerSpec {
           return;
       }
       const sprint = change.value;
-      deps.pipeline.applyEvent(SPRINT_EVENTS_CONSUMER, tenant, event, (tx) => {
+      await deps.pipeline.applyEvent(SPRINT_EVENTS_CONSUMER, tenant, event, (tx) => {
         sprintsViewRepo.remember(tx.db, sprintViewOf(sprint, status), tx.now);
         if (status === "completed") moveOut(tx, sprint.id, sprint.carryOverSprintId || null, { unfinishedOnly: true });
         if (status === "cancelled") moveOut(tx, sprint.id, null, { unfinishedOnly: true });
