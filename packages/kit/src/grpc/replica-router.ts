@@ -125,7 +125,7 @@ export class ReplicaRouter {
         if (!neverReached(err)) throw toCallError(err, this.opts.service);
       }
     }
-    this.opts.logger.warn({ service: this.opts.service, tenant_id: tenantId, err: lastError }, "no replica answered");
+    this.opts.logger.warn({ peer: this.opts.service, tenant_id: tenantId, err: lastError }, "no replica answered");
     if (lastError && typeof (lastError as { code?: unknown }).code === "number" && isServiceAnswer(lastError as ServiceError)) {
       throw appErrorFromGrpc(lastError as ServiceError);
     }
@@ -185,7 +185,7 @@ export class ReplicaRouter {
       try {
         for (const found of await lookup(host, { all: true })) wanted.add(found.family === 6 ? `[${found.address}]:${port}` : `${found.address}:${port}`);
       } catch (err) {
-        this.opts.logger.warn({ service: this.opts.service, host, err }, "cannot resolve replicas");
+        this.opts.logger.warn({ peer: this.opts.service, host, err }, "cannot resolve replicas");
         // Keep what we had for this name rather than dropping every replica on a DNS hiccup.
         return;
       }
@@ -207,7 +207,7 @@ export class ReplicaRouter {
     }
     if (changed) {
       this.orderCache.clear();
-      this.opts.logger.info({ service: this.opts.service, replicas: [...this.replicas.keys()] }, "replicas changed");
+      this.opts.logger.info({ peer: this.opts.service, replicas: [...this.replicas.keys()] }, "replicas changed");
     }
   }
 
@@ -238,7 +238,7 @@ export class ReplicaRouter {
     const labels = { service: this.opts.service, replica: address };
     breaker.on("open", () => {
       breakerOpen.set(labels, 1);
-      this.opts.logger.warn(labels, "breaker open");
+      this.opts.logger.warn({ peer: this.opts.service, replica: address }, "breaker open");
     });
     breaker.on("close", () => breakerOpen.set(labels, 0));
     breakerOpen.set(labels, 0);
@@ -265,7 +265,7 @@ export class ReplicaRouter {
               (err, reply) => {
                 const healthy = !err && reply !== undefined && reply.equals(SERVING);
                 if (healthy !== replica.healthy) {
-                  this.opts.logger.info({ service: this.opts.service, replica: replica.address, healthy }, "replica health changed");
+                  this.opts.logger.info({ peer: this.opts.service, replica: replica.address, healthy }, "replica health changed");
                 }
                 replica.healthy = healthy;
                 replicaUp.set({ service: this.opts.service, replica: replica.address }, healthy ? 1 : 0);
