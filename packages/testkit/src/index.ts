@@ -6,3 +6,4 @@ export * from "./system.js";
 export * from "./factories.js";
 export * from "./process.js";
 export * from "./grpc.js";
+export * from "./helm.js";

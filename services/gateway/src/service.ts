@@ -46,7 +46,8 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
   const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
   const ownsBus = !shared.bus;
   const bus: EventBus =
-    shared.bus ?? createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, name: `gateway-${config.GATEWAY_ID}`, logger });
+    shared.bus ??
+    createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, replicas: config.NATS_REPLICAS, name: `gateway-${config.GATEWAY_ID}`, logger });
   const router = (service: ServiceName, addresses: readonly string[]) =>
     new ReplicaRouter({ service, addresses, deadlineMs: config.RPC_DEADLINE_MS, logger });
   const routers: Record<ServiceName, ReplicaRouter> = {

@@ -40,6 +40,8 @@ export interface NatsEventBusOptions {
   name: string;
   /** Max age of stored events (EVENTS_RETENTION_MS). */
   retentionMs: number;
+  /** Replicas of the stream and of key-value buckets (NATS_REPLICAS). Default 1. */
+  replicas?: number;
   logger: Logger;
 }
 
@@ -213,7 +215,7 @@ export class NatsEventBus implements EventBus {
   /** A key-value bucket on this connection (created when missing), entries expiring `ttlMs` after their last write. */
   async keyValue(bucket: string, ttlMs: number): Promise<KV> {
     const js = await this.jetstream();
-    return js.views.kv(bucket, { ttl: ttlMs, history: 1 });
+    return js.views.kv(bucket, { ttl: ttlMs, history: 1, replicas: this.opts.replicas ?? 1 });
   }
 
   listen(pattern: string, onMessage: (message: LiveMessage) => void): Subscription {
@@ -269,6 +271,7 @@ export class NatsEventBus implements EventBus {
       discard: DiscardPolicy.Old,
       max_age: nanos(this.opts.retentionMs),
       duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      num_replicas: this.opts.replicas ?? 1,
     };
     try {
       const info = await jsm.streams.info(EVENT_STREAM);
