@@ -1,6 +1,6 @@
 import { chmodSync, chownSync } from "node:fs";
 import { join } from "node:path";
-import { GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
+import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from "testcontainers";
 import { freePort, TestAuth, tempDir } from "@agileboard/testkit";
 import { BASE_IMAGES, imageOf, requireLocalImages, SERVICES, type ServiceName } from "./images.js";
 
@@ -92,9 +92,13 @@ export class Topology {
     return (this.addresses["WORKITEMS_ADDRS"] ?? "").split(",");
   }
 
-  /** SIGKILL: a crash. */
+  /** SIGKILL, nothing else first: a crash (no graceful release of leases, nothing flushed). */
   async kill(name: string): Promise<void> {
-    await this.node(name).container.stop({ timeout: 0 });
+    const node = this.node(name);
+    const client = await getContainerRuntimeClient();
+    await client.container.getById(node.container.getId()).kill({ signal: "SIGKILL" });
+    // Removes the dead container.
+    await node.container.stop({ timeout: 0 }).catch(() => undefined);
   }
 
   /** SIGTERM, then up to `graceMs` to drain. */
