@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
@@ -20,15 +21,23 @@ export interface LoggerOptions {
   service: string;
   /** pino level, from LOG_LEVEL. */
   level: string;
-  /** The `version` field of every line. Default: the package version of the caller, or "dev". */
+  /** The `version` field of every line. Default: `RELEASE_VERSION`. */
   version?: string;
   /** Where lines go. Default: stdout, pretty-printed only when stdout is a terminal. */
   destination?: DestinationStream;
 }
 
+/**
+ * The release every agileboard package carries (the workspaces are versioned together), read from this
+ * package's own package.json, which ships beside `dist/` in the images as in the repository.
+ */
+export const RELEASE_VERSION: string = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
 /** The one way an agileboard process makes its logger: JSON lines with `service` and `version`. */
 export function createLogger(opts: LoggerOptions): Logger {
-  const base = { service: opts.service, version: opts.version ?? "dev" };
+  const base = { service: opts.service, version: opts.version ?? RELEASE_VERSION };
   const options = {
     level: opts.level,
     base,
