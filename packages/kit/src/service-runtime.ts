@@ -277,6 +277,19 @@ export async function migrateAllTenants(opts: {
   return { migrated, skipped };
 }
 
+/** A domain service's `migrate` command: brings every tenant file it owns to the current schema, then returns. */
+export async function runTenantMigrations(service: string, config: DomainServiceConfig): Promise<void> {
+  await migrateAllTenants({
+    service,
+    dataDir: config.DATA_DIR,
+    migrationsDir: config.MIGRATIONS_DIR,
+    natsUrl: config.NATS_URL,
+    leaseTtlMs: config.LEASE_TTL_MS,
+    exclusiveLocking: config.TENANT_DB_EXCLUSIVE,
+    logger: createLogger({ service, level: config.LOG_LEVEL }),
+  });
+}
+
 /** A domain service's `main`: starts it and stops it cleanly on SIGINT/SIGTERM. */
 export async function runDomainService<Definition extends ServiceDefinition>(
   spec: DomainServiceSpec<Definition>,

@@ -1,10 +1,17 @@
-import type { ViolationList } from "./errors.js";
+import { ViolationList } from "./errors.js";
 import { isUuid } from "./ids.js";
 
 /** Checks a required id field: present and a UUID. */
 export function checkId(violations: ViolationList, field: string, value: string): void {
   if (!value) violations.add(field, "is required");
   else if (!isUuid(value)) violations.add(field, "must be a UUID");
+}
+
+/** Validates a request whose one field to check is a required id: throws INVALID_ARGUMENT naming it. */
+export function requireId(field: string, value: string): void {
+  const violations = new ViolationList();
+  checkId(violations, field, value);
+  violations.throwIfAny();
 }
 
 /** Checks an optional id field: empty, or a UUID. */

@@ -1,3 +1,4 @@
+import type { Database } from "better-sqlite3";
 import {
   checkId,
   checkOptionalId,
@@ -33,6 +34,19 @@ import {
 function refuseTransition(operation: SprintOperation, sprint: Sprint): void {
   const problem = transitionProblem(operation, sprint.status);
   if (problem) throw new FailedPreconditionError(`sprint '${sprint.id}': ${problem}`);
+}
+
+/** The sprint a lifecycle request names, checked: it exists, is at the expected version and may take this step. */
+function sprintFor(db: Database, request: { sprintId: string; expectedVersion: number }, operation: SprintOperation): Sprint {
+  const sprint = findSprint(db, request.sprintId);
+  checkVersion(sprint, request.expectedVersion);
+  refuseTransition(operation, sprint);
+  return sprint;
+}
+
+/** The next version of a sprint: the changes, stamped with who changed it and when. */
+function revised(before: Sprint, changes: Partial<Sprint>, now: number, userId: string): Sprint {
+  return { ...before, ...changes, version: before.version + 1, updatedAt: now, updatedBy: userId };
 }
 
 function statusChange(before: Sprint, after: Sprint): SprintChange {
@@ -100,9 +114,7 @@ export function updateSprint(deps: SprintsDeps): RpcHandler<UpdateSprintRequest,
         },
         authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_WRITE),
         execute: (r, tx) => {
-          const before = findSprint(tx.db, r.sprintId);
-          checkVersion(before, r.expectedVersion);
-          refuseTransition("update", before);
+          const before = sprintFor(tx.db, r, "update");
           const after: Sprint = {
             ...before,
             name: r.name !== undefined ? r.name.trim() : before.name,
@@ -118,7 +130,7 @@ export function updateSprint(deps: SprintsDeps): RpcHandler<UpdateSprintRequest,
           if (after.startsAt !== before.startsAt) fields.push({ field: "starts_at_ms", oldValue: String(before.startsAt), newValue: String(after.startsAt) });
           if (after.endsAt !== before.endsAt) fields.push({ field: "ends_at_ms", oldValue: String(before.endsAt), newValue: String(after.endsAt) });
           if (fields.length === 0) return sprintToProto(before);
-          const next = { ...after, version: before.version + 1, updatedAt: tx.now, updatedBy: call.userId };
+          const next = revised(before, after, tx.now, call.userId);
           return saveSprint(tx, next, "updated", (value) => ({ $case: "sprintUpdated", value }), fields);
         },
       },
@@ -138,20 +150,10 @@ export function startSprint(deps: SprintsDeps): RpcHandler<StartSprintRequest, S
         validate: (r) => validateSprintAtVersion(r).throwIfAny(),
         authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_WRITE),
         execute: (r, tx) => {
-          const before = findSprint(tx.db, r.sprintId);
-          checkVersion(before, r.expectedVersion);
-          refuseTransition("start", before);
+          const before = sprintFor(tx.db, r, "start");
           const active = sprintsRepo.activeIn(tx.db, before.projectId);
           if (active) throw new FailedPreconditionError(`sprint '${active.name}' (${active.id}) is already active in this project; complete it first`);
-          const after: Sprint = {
-            ...before,
-            status: "active",
-            startedAt: tx.now,
-            startsAt: before.startsAt || tx.now,
-            version: before.version + 1,
-            updatedAt: tx.now,
-            updatedBy: call.userId,
-          };
+          const after = revised(before, { status: "active", startedAt: tx.now, startsAt: before.startsAt || tx.now }, tx.now, call.userId);
           return saveSprint(tx, after, "updated", (value) => ({ $case: "sprintStarted", value }), [statusChange(before, after)]);
         },
       },
@@ -179,24 +181,14 @@ export function completeSprint(deps: SprintsDeps): RpcHandler<CompleteSprintRequ
         },
         authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_WRITE),
         execute: (r, tx) => {
-          const before = findSprint(tx.db, r.sprintId);
-          checkVersion(before, r.expectedVersion);
-          refuseTransition("complete", before);
+          const before = sprintFor(tx.db, r, "complete");
           if (r.carryOverSprintId) {
             const next = sprintsRepo.findById(tx.db, r.carryOverSprintId);
             if (!next || next.projectId !== before.projectId || next.status !== "planned") {
               throw new FailedPreconditionError(`'carry_over_sprint_id' ${r.carryOverSprintId} must be a planned sprint of the same project`);
             }
           }
-          const after: Sprint = {
-            ...before,
-            status: "completed",
-            completedAt: tx.now,
-            carryOverSprintId: r.carryOverSprintId || null,
-            version: before.version + 1,
-            updatedAt: tx.now,
-            updatedBy: call.userId,
-          };
+          const after = revised(before, { status: "completed", completedAt: tx.now, carryOverSprintId: r.carryOverSprintId || null }, tx.now, call.userId);
           return saveSprint(tx, after, "updated", (value) => ({ $case: "sprintCompleted", value }), [statusChange(before, after)]);
         },
       },
@@ -216,10 +208,8 @@ export function cancelSprint(deps: SprintsDeps): RpcHandler<CancelSprintRequest,
         validate: (r) => validateSprintAtVersion(r).throwIfAny(),
         authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_WRITE),
         execute: (r, tx) => {
-          const before = findSprint(tx.db, r.sprintId);
-          checkVersion(before, r.expectedVersion);
-          refuseTransition("cancel", before);
-          const after: Sprint = { ...before, status: "cancelled", completedAt: tx.now, version: before.version + 1, updatedAt: tx.now, updatedBy: call.userId };
+          const before = sprintFor(tx.db, r, "cancel");
+          const after = revised(before, { status: "cancelled", completedAt: tx.now }, tx.now, call.userId);
           return saveSprint(tx, after, "updated", (value) => ({ $case: "sprintCancelled", value }), [statusChange(before, after)]);
         },
       },
@@ -239,10 +229,8 @@ export function deleteSprint(deps: SprintsDeps): RpcHandler<DeleteSprintRequest,
         validate: (r) => validateSprintAtVersion(r).throwIfAny(),
         authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_WRITE),
         execute: (r, tx) => {
-          const before = findSprint(tx.db, r.sprintId);
-          checkVersion(before, r.expectedVersion);
-          refuseTransition("delete", before);
-          const after: Sprint = { ...before, deletedAt: tx.now, version: before.version + 1, updatedAt: tx.now, updatedBy: call.userId };
+          const before = sprintFor(tx.db, r, "delete");
+          const after = revised(before, { deletedAt: tx.now }, tx.now, call.userId);
           return saveSprint(tx, after, "deleted", (value) => ({ $case: "sprintDeleted", value }));
         },
       },

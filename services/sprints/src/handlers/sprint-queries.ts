@@ -1,4 +1,4 @@
-import { checkId, ViolationList, type RpcHandler } from "@agileboard/kit";
+import { requireId, type RpcHandler } from "@agileboard/kit";
 import type { GetSprintReportRequest, GetSprintRequest, ListSprintsRequest, Sprint as SprintProto, SprintList, SprintReport } from "@agileboard/proto";
 import { sprintFigures } from "../domain/report.js";
 import { historyRepo } from "../repo/history-repo.js";
@@ -10,22 +10,12 @@ import { catchUpProject } from "./work-item-events.js";
 /** How many completed sprints the velocity chart shows. */
 export const VELOCITY_SPRINTS = 5;
 
-function validateSprintId(r: { sprintId: string }): void {
-  const v = new ViolationList();
-  checkId(v, "sprint_id", r.sprintId);
-  v.throwIfAny();
-}
-
 /** ListSprints: a project's sprints, oldest first. */
 export function listSprints(deps: SprintsDeps): RpcHandler<ListSprintsRequest, SprintList> {
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "project_id", r.projectId);
-          v.throwIfAny();
-        },
+        validate: (r) => requireId("project_id", r.projectId),
         authorize: async (r, caller) => {
           await deps.access.require(caller, r.projectId, AccessLevel.ACCESS_LEVEL_READ);
         },
@@ -41,7 +31,7 @@ export function getSprint(deps: SprintsDeps): RpcHandler<GetSprintRequest, Sprin
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: validateSprintId,
+        validate: (r) => requireId("sprint_id", r.sprintId),
         authorize: (r, caller, db) => authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_READ),
         read: (r, db) => sprintToProto(findSprint(db, r.sprintId)),
       },
@@ -58,7 +48,7 @@ export function getSprintReport(deps: SprintsDeps): RpcHandler<GetSprintReportRe
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: validateSprintId,
+        validate: (r) => requireId("sprint_id", r.sprintId),
         authorize: async (r, caller, db) => {
           await authorizeSprint(deps, caller, db, r.sprintId, AccessLevel.ACCESS_LEVEL_READ);
           await catchUpProject(deps.bus, db, caller.tenantId, findSprint(db(), r.sprintId).projectId);

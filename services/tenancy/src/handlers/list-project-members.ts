@@ -1,4 +1,4 @@
-import { checkId, ViolationList, type RpcHandler, type ServiceRuntime } from "@agileboard/kit";
+import { requireId, type RpcHandler, type ServiceRuntime } from "@agileboard/kit";
 import type { ListProjectMembersRequest, ProjectMemberList } from "@agileboard/proto";
 import { requireAccess } from "../access.js";
 import { membersRepo } from "../repo/members-repo.js";
@@ -9,11 +9,7 @@ export function listProjectMembers(rt: ServiceRuntime): RpcHandler<ListProjectMe
   return (request, call) =>
     rt.pipeline.query(
       {
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "project_id", r.projectId);
-          v.throwIfAny();
-        },
+        validate: (r) => requireId("project_id", r.projectId),
         authorize: async (r, caller, db) => {
           requireAccess(db(), caller, r.projectId, "read");
         },

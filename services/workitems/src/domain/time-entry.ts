@@ -32,6 +32,31 @@ export function checkManualEntry(v: ViolationList, entry: { startedAtMs: number;
   }
 }
 
+/** A new entry on an item: a running timer when `durationMs` is null, else time logged from `startedAt`. */
+export function newTimeEntry(f: {
+  id: string;
+  item: { id: string; projectId: string };
+  userId: string;
+  note: string;
+  startedAt: number;
+  durationMs: number | null;
+  now: number;
+}): TimeEntry {
+  return {
+    id: f.id,
+    workItemId: f.item.id,
+    projectId: f.item.projectId,
+    userId: f.userId,
+    startedAt: f.startedAt,
+    endedAt: f.durationMs === null ? null : f.startedAt + f.durationMs,
+    durationMs: f.durationMs ?? 0,
+    note: f.note,
+    version: 1,
+    createdAt: f.now,
+    deletedAt: null,
+  };
+}
+
 /** A running timer, stopped at `now`. */
 export function stopTimer(entry: TimeEntry, now: number): TimeEntry {
   const endedAt = Math.max(now, entry.startedAt);

@@ -5,6 +5,7 @@ import {
   newId,
   NotFoundError,
   PermissionDeniedError,
+  requireId,
   ViolationList,
   type RpcHandler,
   type Transaction,
@@ -168,11 +169,7 @@ export function listComments(deps: WorkItemsDeps): RpcHandler<ListCommentsReques
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "work_item_id", r.workItemId);
-          v.throwIfAny();
-        },
+        validate: (r) => requireId("work_item_id", r.workItemId),
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
         read: (r, db) => ({ comments: commentsRepo.listForItem(db, r.workItemId).map(commentToProto) }),
       },

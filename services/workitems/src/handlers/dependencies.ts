@@ -6,6 +6,7 @@ import {
   FailedPreconditionError,
   newId,
   NotFoundError,
+  requireId,
   ViolationList,
   type CallContext,
   type RpcHandler,
@@ -132,11 +133,7 @@ export function removeDependency(deps: WorkItemsDeps): RpcHandler<RemoveDependen
         operation: "RemoveDependency",
         requestType: RemoveDependencyRequest,
         replyType: DependencyProto,
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "dependency_id", r.dependencyId);
-          v.throwIfAny();
-        },
+        validate: (r) => requireId("dependency_id", r.dependencyId),
         authorize: async (r, caller, db) => {
           await deps.access.require(caller, findLiveDependency(db(), r.dependencyId).project_id, AccessLevel.ACCESS_LEVEL_WRITE);
         },
@@ -156,11 +153,7 @@ export function listDependencies(deps: WorkItemsDeps): RpcHandler<ListDependenci
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "work_item_id", r.workItemId);
-          v.throwIfAny();
-        },
+        validate: (r) => requireId("work_item_id", r.workItemId),
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
         read: (r, db) => ({ dependencies: dependenciesRepo.touching(db, r.workItemId).map(dependencyToProto) }),
       },

@@ -1,4 +1,4 @@
-import { checkId, ViolationList, type RpcHandler } from "@agileboard/kit";
+import { requireId, type RpcHandler } from "@agileboard/kit";
 import type { GetWorkItemRequest, WorkItem as WorkItemProto } from "@agileboard/proto";
 import { AccessLevel, authorizeItem, findItem, presentItem, type WorkItemsDeps } from "./shared.js";
 
@@ -7,11 +7,7 @@ export function getWorkItem(deps: WorkItemsDeps): RpcHandler<GetWorkItemRequest,
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "work_item_id", r.workItemId);
-          v.throwIfAny();
-        },
+        validate: (r) => requireId("work_item_id", r.workItemId),
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
         read: (r, db) => presentItem(db, findItem(db, r.workItemId)),
       },

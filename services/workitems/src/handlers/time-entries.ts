@@ -5,6 +5,7 @@ import {
   newId,
   NotFoundError,
   PermissionDeniedError,
+  requireId,
   ViolationList,
   type CallContext,
   type EventDraft,
@@ -21,7 +22,7 @@ import {
   type ListTimeEntriesRequest,
   type TimeEntryList,
 } from "@agileboard/proto";
-import { checkManualEntry, checkNote, elapsedMs, stopTimer, type TimeEntry } from "../domain/time-entry.js";
+import { checkManualEntry, checkNote, elapsedMs, newTimeEntry, stopTimer, type TimeEntry } from "../domain/time-entry.js";
 import { timeEntriesRepo } from "../repo/time-entries-repo.js";
 import { timeEntryToProto } from "../wire.js";
 import { authorizeItem, findLiveItem, type WorkItemsDeps } from "./shared.js";
@@ -97,19 +98,7 @@ export function startTimer(deps: WorkItemsDeps): RpcHandler<StartTimerRequest, T
           const item = findLiveItem(tx.db, r.workItemId);
           const running = timeEntriesRepo.runningFor(tx.db, call.userId);
           if (running) saveEntry(tx, stopTimer(running, tx.now), "timeEntryStopped");
-          const entry: TimeEntry = {
-            id: newId(),
-            workItemId: item.id,
-            projectId: item.projectId,
-            userId: call.userId,
-            startedAt: tx.now,
-            endedAt: null,
-            durationMs: 0,
-            note: r.note,
-            version: 1,
-            createdAt: tx.now,
-            deletedAt: null,
-          };
+          const entry = newTimeEntry({ id: newId(), item, userId: call.userId, note: r.note, startedAt: tx.now, durationMs: null, now: tx.now });
           return saveEntry(tx, entry, "timeEntryStarted");
         },
       },
@@ -126,11 +115,7 @@ export function stopTimerHandler(deps: WorkItemsDeps): RpcHandler<StopTimerReque
         operation: "StopTimer",
         requestType: StopTimerRequest,
         replyType: TimeEntryProto,
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "time_entry_id", r.timeEntryId);
-          v.throwIfAny();
-        },
+        validate: (r) => requireId("time_entry_id", r.timeEntryId),
         authorize: (r, caller, db) => authorizeOwnEntry(deps, caller, db, r.timeEntryId),
         execute: (r, tx) => {
           const entry = findLiveEntry(tx.db, r.timeEntryId);
@@ -161,19 +146,7 @@ export function logTime(deps: WorkItemsDeps): RpcHandler<LogTimeRequest, TimeEnt
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_WRITE),
         execute: (r, tx) => {
           const item = findLiveItem(tx.db, r.workItemId);
-          const entry: TimeEntry = {
-            id: newId(),
-            workItemId: item.id,
-            projectId: item.projectId,
-            userId: call.userId,
-            startedAt: r.startedAtMs,
-            endedAt: r.startedAtMs + r.durationMs,
-            durationMs: r.durationMs,
-            note: r.note,
-            version: 1,
-            createdAt: tx.now,
-            deletedAt: null,
-          };
+          const entry = newTimeEntry({ id: newId(), item, userId: call.userId, note: r.note, startedAt: r.startedAtMs, durationMs: r.durationMs, now: tx.now });
           return saveEntry(tx, entry, "timeEntryLogged");
         },
       },
@@ -190,11 +163,7 @@ export function deleteTimeEntry(deps: WorkItemsDeps): RpcHandler<DeleteTimeEntry
         operation: "DeleteTimeEntry",
         requestType: DeleteTimeEntryRequest,
         replyType: TimeEntryProto,
-        validate: (r) => {
-          const v = new ViolationList();
-          checkId(v, "time_entry_id", r.timeEntryId);
-          v.throwIfAny();
-        },
+        validate: (r) => requireId("time_entry_id", r.timeEntryId),
         authorize: (r, caller, db) => authorizeOwnEntry(deps, caller, db, r.timeEntryId),
         execute: (r, tx) => {
           const entry = findLiveEntry(tx.db, r.timeEntryId);
