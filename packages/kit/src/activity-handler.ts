@@ -4,7 +4,7 @@ import type { CallContext } from "./grpc/call-context.js";
 import type { RpcHandler } from "./grpc/server.js";
 import { queryActivity } from "./storage/activity.js";
 import type { TenantStore } from "./storage/tenant-store.js";
-import { checkOptionalId } from "./validation.js";
+import { checkOptionalId, checkUserId } from "./validation.js";
 
 export const DEFAULT_ACTIVITY_PAGE_SIZE = 50;
 export const MAX_ACTIVITY_PAGE_SIZE = 200;
@@ -38,6 +38,7 @@ export function validateActivityRequest(r: ListActivityRequest): void {
   if (!r.projectId && !r.entityId && !r.userId) v.add("project_id", "or entity_id or user_id is required");
   checkOptionalId(v, "project_id", r.projectId);
   checkOptionalId(v, "entity_id", r.entityId);
+  checkUserId(v, "user_id", r.userId, { required: false });
   if (r.pageSize < 0 || r.pageSize > MAX_ACTIVITY_PAGE_SIZE) v.add("page_size", `must be from 0 to ${MAX_ACTIVITY_PAGE_SIZE}`);
   v.throwIfAny();
   decodeActivityCursor(r.pageToken);

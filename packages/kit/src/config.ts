@@ -128,6 +128,18 @@ export const commonEnv = {
   ),
 } as const;
 
+/** Variables that turn on TLS between the gateway and the services (off when unset). */
+export const grpcTlsEnv = {
+  GRPC_TLS_CERT: envOptionalString().describe(
+    "PEM certificate (chain) this process presents on internal gRPC (cert-manager's tls.crt). Set with GRPC_TLS_KEY and GRPC_TLS_CA to turn on mutual TLS.",
+  ),
+  GRPC_TLS_KEY: envOptionalString().describe("PEM private key of GRPC_TLS_CERT (tls.key)."),
+  GRPC_TLS_CA: envOptionalString().describe("PEM CA bundle that internal gRPC peers' certificates must chain to (ca.crt)."),
+  GRPC_TLS_SERVER_NAME: envOptionalString({ pattern: /^[A-Za-z0-9.-]{1,253}$/, form: "a DNS name" }).describe(
+    "Name clients expect in service certificates (replicas are dialled by IP); default: the address's host.",
+  ),
+} as const;
+
 /** Where a process listens; each kind of process has its own default port. */
 export const listenEnv = (defaultPort: number) => ({
   /** Address the server binds. Default 0.0.0.0. */
@@ -145,6 +157,7 @@ export const listenEnv = (defaultPort: number) => ({
 export const serviceEnv = (opts: { defaultPort: number }) => ({
   ...commonEnv,
   ...listenEnv(opts.defaultPort),
+  ...grpcTlsEnv,
   /** Port of the plain-HTTP /metrics and /healthz endpoint; 0 = off. */
   METRICS_PORT: envInt({ default: 0, min: 0, max: 65535 }).describe("Port of the service's HTTP /metrics endpoint; 0 turns it off."),
   /** Folder holding `migrations/<service>/` and `migrations/kit/`. */
@@ -162,6 +175,10 @@ export const serviceEnv = (opts: { defaultPort: number }) => ({
   /** locking_mode=EXCLUSIVE: the WAL index in process memory, for network volumes. */
   TENANT_DB_EXCLUSIVE: envBool({ default: false }).describe(
     "1 = open tenant files with locking_mode=EXCLUSIVE (WAL index in process memory): set it on network volumes.",
+  ),
+  /** Public half of the gateway's internal identity key. */
+  INTERNAL_AUTH_PUBLIC_KEY: envOptionalString().describe(
+    "PEM public key or X.509 certificate (EC P-256 or Ed25519) that verifies the identity the gateway signs into every internal call. Required (the embedded default generates a pair).",
   ),
   /** How long idempotency records are kept, ms; at least 24 h. */
   IDEMPOTENCY_TTL_MS: envInt({ default: 48 * 3600_000, min: 24 * 3600_000, max: 30 * 24 * 3600_000 }).describe(

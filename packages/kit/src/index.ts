@@ -31,3 +31,5 @@ export * from "./storage/processed-events.js";
 export * from "./event-consumers.js";
 export * from "./activity-handler.js";
 export * from "./leases.js";
+export * from "./auth/internal-identity.js";
+export * from "./grpc/tls.js";

@@ -111,7 +111,7 @@ export class Pipeline {
   async applyEvent(consumer: string, tenantId: string, event: { eventId: string; actorUserId: string }, apply: (tx: Transaction) => void): Promise<boolean> {
     await this.leases.ensure(tenantId);
     const db = this.store.open(tenantId);
-    const call: CallContext = { tenantId, userId: event.actorUserId, roles: [], messageId: "", origin: "" };
+    const call: CallContext = { tenantId, userId: event.actorUserId, roles: [], messageId: "", origin: "", token: "" };
     const now = this.clock();
     let emitted = false;
     const applied = db.transaction((): boolean => {

@@ -3,7 +3,7 @@ import { AccessLevel, ProjectRole, TenancyServiceService, type ProjectAccess } f
 import type { EventBus, Subscription } from "./bus/event-bus.js";
 import { entityEventFilter, parseSubject } from "./bus/subjects.js";
 import { FailedPreconditionError, NotFoundError, PermissionDeniedError } from "./errors.js";
-import { callMetadata, type CallContext } from "./grpc/call-context.js";
+import { forwardedMetadata, type CallContext } from "./grpc/call-context.js";
 import type { ReplicaRouter } from "./grpc/replica-router.js";
 
 /** Options of a ProjectAccessChecker. */
@@ -47,12 +47,14 @@ export class ProjectAccessChecker {
   /**
    * The caller's access to a project, if it reaches `level`. A project the caller cannot see is NOT_FOUND
    * (never its data); a member below the level is PERMISSION_DENIED; writing to an archived project is
-   * FAILED_PRECONDITION.
+   * FAILED_PRECONDITION. `subject` names what was asked for (default the project): a request about an item
+   * of a project the caller cannot see says "work item '…' not found", exactly as for an unknown item, and
+   * never which project the item is in.
    */
-  async require(call: CallContext, projectId: string, level: AccessLevel): Promise<ProjectAccess> {
+  async require(call: CallContext, projectId: string, level: AccessLevel, subject = `project '${projectId}'`): Promise<ProjectAccess> {
     const access = await this.lookup(call, projectId, level);
     if (!access.granted) {
-      if (access.role === ProjectRole.PROJECT_ROLE_UNSPECIFIED) throw new NotFoundError(`project '${projectId}' not found`);
+      if (access.role === ProjectRole.PROJECT_ROLE_UNSPECIFIED) throw new NotFoundError(`${subject} not found`);
       throw new PermissionDeniedError(`${LEVEL_NAME[level]} to project '${projectId}' is required`);
     }
     if (access.archived && level >= AccessLevel.ACCESS_LEVEL_WRITE) {
@@ -80,7 +82,7 @@ export class ProjectAccessChecker {
       call.tenantId,
       TenancyServiceService.checkProjectAccess,
       { projectId, required: level },
-      callMetadata({ ...call, messageId: "", origin: "" }),
+      forwardedMetadata(call),
     );
     if (!cacheable) return access;
     let perCaller = this.cache.get(projectKey);

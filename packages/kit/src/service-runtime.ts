@@ -19,13 +19,16 @@ import { purgeIdempotencyRecords } from "./storage/idempotency.js";
 import { loadMigrations } from "./storage/migrations.js";
 import { TenantStore } from "./storage/tenant-store.js";
 import { exitOnSignals } from "./shutdown.js";
-import { startOrExit } from "./config.js";
+import { ConfigError, startOrExit } from "./config.js";
+import { InternalTokenVerifier, loadInternalVerifyKeys, type InternalKeys, type InternalService } from "./auth/internal-identity.js";
+import { grpcTransport, type GrpcTlsConfig } from "./grpc/tls.js";
 
 /** How often expired idempotency records are purged from open databases. */
 const PURGE_INTERVAL_MS = 3600_000;
 
 /** The configuration every domain service reads (kit `serviceEnv`, plus TENANCY_ADDRS for callers of tenancy). */
-export interface DomainServiceConfig {
+export interface DomainServiceConfig extends GrpcTlsConfig {
+  INTERNAL_AUTH_PUBLIC_KEY?: string | undefined;
   HOST: string;
   PORT: number;
   METRICS_PORT: number;
@@ -69,8 +72,8 @@ export interface ServiceRuntime {
 
 /** How to start one domain service. */
 export interface DomainServiceSpec<Definition extends ServiceDefinition> {
-  /** "workitems": file stem, migrations folder, log and metrics label. */
-  service: string;
+  /** "workitems": file stem, migrations folder, log and metrics label, internal token audience. */
+  service: InternalService;
   /** Fully qualified gRPC service name, for the health service. */
   grpcServiceName: string;
   definition: Definition;
@@ -83,6 +86,17 @@ export interface DomainServiceSpec<Definition extends ServiceDefinition> {
 export interface SharedDependencies {
   /** One bus for every service of the process (the in-process bus only works shared). */
   bus?: EventBus;
+  /** The internal identity keys the process generated (instead of INTERNAL_AUTH_* files). */
+  internalKeys?: InternalKeys;
+}
+
+/** The key that verifies internal identity: the shared one, else INTERNAL_AUTH_PUBLIC_KEY (required). */
+function internalVerifyKeys(config: { INTERNAL_AUTH_PUBLIC_KEY?: string | undefined }, shared: SharedDependencies): InternalKeys {
+  if (shared.internalKeys) return shared.internalKeys;
+  if (!config.INTERNAL_AUTH_PUBLIC_KEY) {
+    throw new ConfigError(["INTERNAL_AUTH_PUBLIC_KEY: required (the PEM public key or certificate of the gateway's internal identity key)"]);
+  }
+  return loadInternalVerifyKeys(config.INTERNAL_AUTH_PUBLIC_KEY);
 }
 
 /** A started service. */
@@ -111,6 +125,9 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   shared: SharedDependencies = {},
 ): Promise<RunningService> {
   const logger = createLogger({ service: spec.service, level: config.LOG_LEVEL });
+  // Key material and TLS first: a missing or unreadable file stops start-up before anything is opened.
+  const verifier = new InternalTokenVerifier(internalVerifyKeys(config, shared), spec.service);
+  const transport = grpcTransport(config);
   // host:port once bound (PORT may be 0).
   let replicaId = `${hostname()}:${config.PORT}`;
   const migrations = loadMigrations(config.MIGRATIONS_DIR ?? defaultMigrationsDir(), ["kit", spec.service]);
@@ -150,7 +167,7 @@ export async function startDomainService<Definition extends ServiceDefinition>(
     sprints: config.SPRINTS_ADDRS,
   };
   for (const [peer, list] of Object.entries(addresses) as [PeerService, readonly string[] | undefined][]) {
-    if (list) peers[peer] = new ReplicaRouter({ service: peer, addresses: list, deadlineMs: config.RPC_DEADLINE_MS, logger });
+    if (list) peers[peer] = new ReplicaRouter({ service: peer, addresses: list, deadlineMs: config.RPC_DEADLINE_MS, logger, transport });
   }
   const projectAccess = peers.tenancy ? new ProjectAccessChecker({ tenancy: peers.tenancy, bus }) : undefined;
   const runtime: ServiceRuntime = {
@@ -171,10 +188,11 @@ export async function startDomainService<Definition extends ServiceDefinition>(
     service: spec.service,
     replicaId: () => replicaId,
     logger,
+    verifier,
     beforeCall: (tenantId) => leases.ensure(tenantId),
   });
   const health = addHealthService(server, [spec.grpcServiceName]);
-  const port = await bindServer(server, config.HOST, config.PORT);
+  const port = await bindServer(server, config.HOST, config.PORT, transport.server);
   replicaId = `${hostname()}:${port}`;
   runtime.replicaId = replicaId;
   advertised = config.ADVERTISE_ADDRESS ?? `${config.HOST === "0.0.0.0" || config.HOST === "::" ? hostname() : config.HOST}:${port}`;
@@ -189,7 +207,7 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   );
   purgeTimer.unref();
   const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(config.HOST, config.METRICS_PORT) : undefined;
-  logger.info({ host: config.HOST, port, bus: bus.kind }, `listening on grpc://${config.HOST}:${port}`);
+  logger.info({ host: config.HOST, port, bus: bus.kind, tls: transport.secure }, `listening on grpc://${config.HOST}:${port}`);
 
   return {
     port,

@@ -1,5 +1,5 @@
 import { ViolationList } from "./errors.js";
-import { isUuid } from "./ids.js";
+import { isUuid, userIdProblem } from "./ids.js";
 
 /** Checks a required id field: present and a UUID. */
 export function checkId(violations: ViolationList, field: string, value: string): void {
@@ -51,4 +51,21 @@ export function checkEnum<T extends number>(
 ): void {
   if (value === 0 && !opts.required) return;
   if (!(allowed as readonly number[]).includes(value)) violations.add(field, value === 0 ? "is required" : "has an unknown value");
+}
+
+/** Checks a user id field (any Unicode; not over 256 characters, no control characters); empty is allowed unless required. */
+export function checkUserId(violations: ViolationList, field: string, value: string, opts: { required: boolean } = { required: true }): void {
+  if (!value) {
+    if (opts.required) violations.add(field, "is required");
+    return;
+  }
+  const problem = userIdProblem(value);
+  if (problem) violations.add(field, problem);
+}
+
+/** Checks the length of a repeated field before anything walks it. */
+export function checkListLength(violations: ViolationList, field: string, list: readonly unknown[], max: number): boolean {
+  if (list.length <= max) return true;
+  violations.add(field, `must have at most ${max} entries`);
+  return false;
 }

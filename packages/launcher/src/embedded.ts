@@ -1,5 +1,14 @@
 import { join } from "node:path";
-import { createEventBus, createLogger, hasNatsServer, startNatsServer, type NatsServerProcess, type RunningService } from "@agileboard/kit";
+import {
+  createEventBus,
+  createLogger,
+  generateInternalKeys,
+  hasNatsServer,
+  startNatsServer,
+  type NatsServerProcess,
+  type RunningService,
+  type SharedDependencies,
+} from "@agileboard/kit";
 import { loadGatewayConfig, startGateway, type RunningGateway } from "@agileboard/gateway";
 import { loadSprintsConfig, startSprints } from "@agileboard/sprints";
 import { loadTenancyConfig, startTenancy } from "@agileboard/tenancy";
@@ -37,7 +46,9 @@ export async function startEmbedded(env: Readonly<Record<string, string | undefi
     logger.info({ url: natsUrl, pid: natsServer.pid }, "started nats-server");
   }
   const bus = createEventBus({ natsUrl, retentionMs: gatewayConfig.EVENTS_RETENTION_MS, replicas: gatewayConfig.NATS_REPLICAS, name: "agileboard-embedded", logger });
-  const shared = { bus };
+  // Internal identity: the key files when configured (as a deployment has them), else a pair made now.
+  const configuredKeys = Boolean(env["INTERNAL_AUTH_PRIVATE_KEY"] && env["INTERNAL_AUTH_PUBLIC_KEY"]);
+  const shared: SharedDependencies = configuredKeys ? { bus } : { bus, internalKeys: generateInternalKeys() };
   const serviceEnv = { ...base, HOST: "127.0.0.1", PORT: "0" };
 
   const started: RunningService[] = [];

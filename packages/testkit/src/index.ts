@@ -7,3 +7,4 @@ export * from "./factories.js";
 export * from "./process.js";
 export * from "./grpc.js";
 export * from "./helm.js";
+export * from "./internal-auth.js";

@@ -2,6 +2,7 @@ import { hasNatsServer, startNatsServer, type NatsServerProcess } from "@agilebo
 import { loadGatewayConfig, startGateway, type RunningGateway } from "@agileboard/gateway";
 import { startEmbedded, type EmbeddedSystem } from "@agileboard/launcher";
 import { TestAuth } from "./auth.js";
+import { internalAuthEnv } from "./internal-auth.js";
 import { tempDir } from "./net.js";
 
 /** A whole agileboard for one test file: temp DATA_DIR, a test JWKS, services and gateway on loopback. */
@@ -49,6 +50,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     AUTH_DEV: "0",
     LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
     EMBEDDED_BUS: "memory",
+    ...internalAuthEnv(),
     ...(nats ? { NATS_URL: nats.url } : {}),
     ...opts.env,
   };

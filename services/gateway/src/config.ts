@@ -1,14 +1,24 @@
 import { hostname } from "node:os";
-import { commonEnv, ConfigError, envBool, envInt, envOptionalString, envString, listenEnv, loadConfig, replicaEnv } from "@agileboard/kit";
+import { commonEnv, ConfigError, envBool, envInt, envOptionalString, envString, grpcTlsEnv, listenEnv, loadConfig, replicaEnv } from "@agileboard/kit";
 
 /** The variables the gateway reads. Names from SPEC §4 are fixed. */
 export const gatewayEnv = {
   ...commonEnv,
   ...replicaEnv,
   ...listenEnv(8080),
+  ...grpcTlsEnv,
   AUTH_JWKS: envOptionalString().describe("Where token keys come from: a JWKS file path or an http(s) URL."),
   AUTH_ISSUER: envOptionalString().describe("Required `iss` of tokens, when set."),
   AUTH_AUDIENCE: envOptionalString().describe("Required `aud` of tokens, when set."),
+  AUTH_MAX_TOKEN_LIFETIME_S: envInt({ default: 0, min: 0, max: 366 * 24 * 3600 }).describe(
+    "Refuse tokens whose `exp` is more than this many seconds away (0 = no limit).",
+  ),
+  INTERNAL_AUTH_PRIVATE_KEY: envOptionalString().describe(
+    "PEM private key (EC P-256 or Ed25519) the gateway signs internal identity with; services verify with its public half (INTERNAL_AUTH_PUBLIC_KEY). Required outside the embedded default, which generates a pair.",
+  ),
+  INTERNAL_TOKEN_TTL_MS: envInt({ default: 60_000, min: 5_000, max: 3_600_000 }).describe(
+    "Lifetime of the internal identity tokens the gateway mints per connection and service, in ms (renewed at half-life).",
+  ),
   AUTH_DEV: envBool({ default: false }).describe(
     "1 = generate a dev key pair in DATA_DIR and serve POST /dev/token (any tenant, user, roles). `npm start` turns it on unless 0; never in Helm.",
   ),

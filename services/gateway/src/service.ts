@@ -1,5 +1,9 @@
 import {
+  ConfigError,
   createEventBus,
+  grpcTransport,
+  InternalTokenSigner,
+  loadInternalSigningKeys,
   createLogger,
   createTokenVerifier,
   InvalidArgumentError,
@@ -39,17 +43,23 @@ export interface RunningGateway {
 }
 
 /**
- * Wires the gateway: logger → bus → service routers → token verifier → dispatch table → feeds → HTTP and
- * WebSocket server. `shared` lets the embedded default hand in its bus.
+ * Wires the gateway: logger → internal identity key and TLS → bus → service routers → token verifier →
+ * dispatch table → feeds → HTTP and WebSocket server. `shared` lets the embedded default hand in its bus
+ * and the internal key pair it generated.
  */
 export async function startGateway(config: GatewayConfig, shared: SharedDependencies = {}): Promise<RunningGateway> {
   const logger = createLogger({ service: "gateway", level: config.LOG_LEVEL });
+  // Key material and TLS first: a missing or unreadable file stops start-up before anything is opened.
+  const internalKeys = shared.internalKeys ?? (config.INTERNAL_AUTH_PRIVATE_KEY ? loadInternalSigningKeys(config.INTERNAL_AUTH_PRIVATE_KEY) : undefined);
+  if (!internalKeys) throw new ConfigError(["INTERNAL_AUTH_PRIVATE_KEY: required (the PEM key the gateway signs internal identity with)"]);
+  const signer = new InternalTokenSigner(internalKeys, config.INTERNAL_TOKEN_TTL_MS);
+  const transport = grpcTransport(config);
   const ownsBus = !shared.bus;
   const bus: EventBus =
     shared.bus ??
     createEventBus({ natsUrl: config.NATS_URL, retentionMs: config.EVENTS_RETENTION_MS, replicas: config.NATS_REPLICAS, name: `gateway-${config.GATEWAY_ID}`, logger });
   const router = (service: ServiceName, addresses: readonly string[]) =>
-    new ReplicaRouter({ service, addresses, deadlineMs: config.RPC_DEADLINE_MS, logger });
+    new ReplicaRouter({ service, addresses, deadlineMs: config.RPC_DEADLINE_MS, logger, transport });
   const routers: Record<ServiceName, ReplicaRouter> = {
     tenancy: router("tenancy", config.TENANCY_ADDRS),
     workitems: router("workitems", config.WORKITEMS_ADDRS),
@@ -63,6 +73,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
     ...(devSigner ? { extraKeys: devSigner.jwks } : {}),
     ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}),
     ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}),
+    maxLifetimeS: config.AUTH_MAX_TOKEN_LIFETIME_S,
   });
   const access = new ProjectAccessChecker({ tenancy: routers.tenancy, bus });
   const table = buildDispatchTable(protoFiles);
@@ -111,7 +122,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
     conn.close(CLOSE_TOKEN_EXPIRED, "token expired");
   };
   const onConnection = (socket: WebSocket, identity: { tenantId: string; userId: string; roles: string[]; expiresAtMs: number }) => {
-    const conn = new Connection(socket, identity, config.GATEWAY_ID, { ratePerSecond: config.WS_RATE_PER_S, burst: config.WS_RATE_BURST }, onExpired);
+    const conn = new Connection(socket, identity, config.GATEWAY_ID, { ratePerSecond: config.WS_RATE_PER_S, burst: config.WS_RATE_BURST }, signer, onExpired);
     registry.add(conn);
     alive.set(conn, true);
     const connLogger = logger.child({ conn_id: conn.id, tenant_id: conn.tenantId, user_id: conn.userId });

@@ -21,8 +21,7 @@ import {
   updateWorkItem,
   waitFor,
   type ChildService,
-  type TestSystem,
-} from "@agileboard/testkit";
+  type TestSystem, internalAuthEnv } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // These tests run the built entry points (dist/) as separate processes: `npm test` builds first.
@@ -134,7 +133,7 @@ describe("a crash between commit and publish", () => {
     natsStore = first.storeDir;
     natsPort = first.port;
     nats = first;
-    const common = { DATA_DIR: dir.path, HOST: "127.0.0.1", NATS_URL: nats.url, LOG_LEVEL: "silent" };
+    const common = { DATA_DIR: dir.path, HOST: "127.0.0.1", NATS_URL: nats.url, LOG_LEVEL: "silent", ...internalAuthEnv() };
     const tenancy = await startTenancy(loadTenancyConfig({ ...common, PORT: "0" }));
     stopTenancy = tenancy.stop;
     const workitemsPort = await freePort();
@@ -221,7 +220,7 @@ describe("a sprint completing while workitems is down", () => {
   beforeAll(async () => {
     auth = await TestAuth.create(dir.path);
     nats = await startTestNats();
-    const common = { DATA_DIR: dir.path, HOST: "127.0.0.1", NATS_URL: nats.url, LOG_LEVEL: "silent", PORT: "0" };
+    const common = { DATA_DIR: dir.path, HOST: "127.0.0.1", NATS_URL: nats.url, LOG_LEVEL: "silent", PORT: "0", ...internalAuthEnv() };
     const tenancy = await startTenancy(loadTenancyConfig(common));
     const sprints = await startSprints(loadSprintsConfig({ ...common, TENANCY_ADDRS: `127.0.0.1:${tenancy.port}` }));
     stopServices = [sprints.stop, tenancy.stop];

@@ -3,7 +3,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { PermissionDeniedError, type RunningService } from "@agileboard/kit";
 import { SprintsServiceService, TenancyServiceService, WorkItemsServiceService, WorkItemType } from "@agileboard/proto";
 import { loadTenancyConfig, startTenancy } from "@agileboard/tenancy";
-import { grpcCall, grpcClient, identity, startTestNats, tempDir, waitFor } from "@agileboard/testkit";
+import { grpcCall, grpcClient, identity, startTestNats, tempDir, waitFor, internalAuthEnv } from "@agileboard/testkit";
 import { loadWorkitemsConfig, startWorkitems } from "@agileboard/workitems";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSprintsConfig, startSprints } from "../src/index.js";
@@ -19,7 +19,7 @@ describe("sprints service, with its report read model fed by real work item even
 
   beforeAll(async () => {
     nats = await startTestNats();
-    const env = { DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", NATS_URL: nats.url, LOG_LEVEL: "silent" };
+    const env = { DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", NATS_URL: nats.url, LOG_LEVEL: "silent", ...internalAuthEnv() };
     const t = await startTenancy(loadTenancyConfig(env));
     sprintsService = await startSprints(loadSprintsConfig({ ...env, TENANCY_ADDRS: `127.0.0.1:${t.port}` }));
     const w = await startWorkitems(loadWorkitemsConfig({ ...env, TENANCY_ADDRS: `127.0.0.1:${t.port}`, SPRINTS_ADDRS: `127.0.0.1:${sprintsService.port}` }));

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { createLogger, metricsRegistry, ReplicaRouter, type RunningService } from "@agileboard/kit";
 import { TenancyServiceService } from "@agileboard/proto";
-import { identity, startTestNats, tempDir } from "@agileboard/testkit";
+import { identity, startTestNats, tempDir, internalAuthEnv } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTenancyConfig, startTenancy } from "../src/index.js";
 
@@ -21,7 +21,7 @@ describe("one writer per tenant file (leases over NATS)", () => {
   beforeAll(async () => {
     nats = await startTestNats();
     for (let i = 0; i < 2; i++) {
-      replicas.push(await startTenancy(loadTenancyConfig({ DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", NATS_URL: nats.url, LOG_LEVEL: "silent" })));
+      replicas.push(await startTenancy(loadTenancyConfig({ DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", NATS_URL: nats.url, LOG_LEVEL: "silent", ...internalAuthEnv() })));
     }
   });
   afterAll(async () => {
@@ -37,7 +37,7 @@ describe("one writer per tenant file (leases over NATS)", () => {
     routers.push(r);
     return r;
   };
-  const list = (r: ReplicaRouter, tenantId: string) => r.call(tenantId, TenancyServiceService.listProjects, { includeArchived: false }, identity({ tenantId }));
+  const list = async (r: ReplicaRouter, tenantId: string) => r.call(tenantId, TenancyServiceService.listProjects, { includeArchived: false }, await identity({ tenantId }));
 
   it("re-routes a call from a replica that does not own the tenant to the one that does, and remembers it", async () => {
     const addresses = replicas.map((r) => `127.0.0.1:${r.port}`);

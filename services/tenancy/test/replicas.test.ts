@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { createLogger, metricsRegistry, ReplicaRouter, UnavailableError, type RunningService } from "@agileboard/kit";
 import { TenancyServiceService } from "@agileboard/proto";
-import { identity, tempDir } from "@agileboard/testkit";
+import { identity, tempDir, internalAuthEnv } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTenancyConfig, startTenancy } from "../src/index.js";
 
@@ -28,7 +28,7 @@ describe("tenant affinity across replicas", () => {
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) {
-      replicas.push(await startTenancy(loadTenancyConfig({ DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent" })));
+      replicas.push(await startTenancy(loadTenancyConfig({ DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", ...internalAuthEnv() })));
     }
     router = new ReplicaRouter({
       service: "tenancy",
@@ -44,7 +44,7 @@ describe("tenant affinity across replicas", () => {
     dir.remove();
   });
 
-  const listProjects = (tenantId: string) => router.call(tenantId, TenancyServiceService.listProjects, { includeArchived: false }, identity({ tenantId }));
+  const listProjects = async (tenantId: string) => router.call(tenantId, TenancyServiceService.listProjects, { includeArchived: false }, await identity({ tenantId }));
 
   it("sends every call of a tenant to the same replica, and spreads tenants over both", async () => {
     for (const tenant of tenants) for (let i = 0; i < 3; i++) await listProjects(tenant);

@@ -11,7 +11,7 @@ import {
   type RunningService,
 } from "@agileboard/kit";
 import { AccessLevel, Event, ProjectRole, TenancyServiceService } from "@agileboard/proto";
-import { grpcCall, grpcClient, identity, startTestNats, tempDir, waitFor } from "@agileboard/testkit";
+import { grpcCall, grpcClient, identity, startTestNats, tempDir, waitFor, internalAuthEnv, type TestCallMetadata } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTenancyConfig, startTenancy } from "../src/index.js";
 
@@ -24,11 +24,11 @@ describe("tenancy over gRPC, on real SQLite and NATS", () => {
   const published: { subject: string; event: Event }[] = [];
 
   const as = (userId: string, roles: string[] = [], tenantId = "acme") => identity({ userId, roles, tenantId });
-  const createProject = (key: string, md: Metadata = as("alice")) => grpcCall(client, TenancyServiceService.createProject, { key, name: `Project ${key}`, description: "" }, md);
+  const createProject = (key: string, md: TestCallMetadata = as("alice")) => grpcCall(client, TenancyServiceService.createProject, { key, name: `Project ${key}`, description: "" }, md);
 
   beforeAll(async () => {
     nats = await startTestNats();
-    service = await startTenancy(loadTenancyConfig({ DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", NATS_URL: nats.url, LOG_LEVEL: "silent" }));
+    service = await startTenancy(loadTenancyConfig({ DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", NATS_URL: nats.url, LOG_LEVEL: "silent", ...internalAuthEnv() }));
     client = grpcClient(`127.0.0.1:${service.port}`);
     observer = await connect({ servers: nats.url });
     observer.subscribe("agileboard.evt.>", { callback: (_err, m) => published.push({ subject: m.subject, event: Event.decode(m.data) }) });

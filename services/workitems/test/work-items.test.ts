@@ -12,7 +12,7 @@ import {
   type CreateWorkItemRequest,
 } from "@agileboard/proto";
 import { loadTenancyConfig, startTenancy } from "@agileboard/tenancy";
-import { grpcCall, grpcClient, identity, startTestNats, tempDir, waitFor } from "@agileboard/testkit";
+import { grpcCall, grpcClient, identity, startTestNats, tempDir, waitFor, internalAuthEnv, type TestCallMetadata } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWorkitemsConfig, startWorkitems } from "../src/index.js";
 
@@ -31,7 +31,7 @@ describe("workitems over gRPC, with tenancy, SQLite and NATS", () => {
     const key = `W${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
     return grpcCall(projects, TenancyServiceService.createProject, { key, name: key, description: "" }, as("alice"));
   };
-  const create = (projectId: string, over: Partial<CreateWorkItemRequest> = {}, md: Metadata = as("alice")) =>
+  const create = (projectId: string, over: Partial<CreateWorkItemRequest> = {}, md: TestCallMetadata = as("alice")) =>
     grpcCall(items, WorkItemsServiceService.createWorkItem,
       { projectId, itemType: WorkItemType.WORK_ITEM_TYPE_TASK, title: "t", description: "", parentId: "", priority: 0, assigneeId: "", sprintId: "", labels: [], status: 0, ...over },
       md,
@@ -39,7 +39,7 @@ describe("workitems over gRPC, with tenancy, SQLite and NATS", () => {
 
   beforeAll(async () => {
     nats = await startTestNats();
-    const env = { DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", NATS_URL: nats.url, LOG_LEVEL: "silent" };
+    const env = { DATA_DIR: dir.path, HOST: "127.0.0.1", PORT: "0", NATS_URL: nats.url, LOG_LEVEL: "silent", ...internalAuthEnv() };
     tenancy = await startTenancy(loadTenancyConfig(env));
     workitems = await startWorkitems(loadWorkitemsConfig({ ...env, TENANCY_ADDRS: `127.0.0.1:${tenancy.port}` }));
     projects = grpcClient(`127.0.0.1:${tenancy.port}`);

@@ -9,7 +9,7 @@ import {
 } from "jose";
 import { ConfigError } from "../config.js";
 import { UnauthenticatedError } from "../errors.js";
-import { isTenantId } from "../ids.js";
+import { isTenantId, MAX_ROLE_CHARS, MAX_ROLES, nameProblem, userIdProblem } from "../ids.js";
 
 /** Asymmetric algorithms only: a verifier never holds a key that can mint tokens. */
 export const ACCEPTED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
@@ -39,6 +39,8 @@ export interface TokenVerifierOptions {
   issuer?: string;
   /** AUTH_AUDIENCE: required `aud` when set. */
   audience?: string;
+  /** AUTH_MAX_TOKEN_LIFETIME_S: a token expiring further than this in the future is refused; 0 = no limit. */
+  maxLifetimeS?: number;
 }
 
 /** Builds a verifier over the configured key sources; at least one source must be given. */
@@ -79,14 +81,23 @@ export function createTokenVerifier(opts: TokenVerifierOptions): TokenVerifier {
         throw new UnauthenticatedError("token claim 'tenant_id' is missing or not ^[a-z0-9][a-z0-9_-]{0,62}$");
       }
       const userId = payload["user_id"] ?? payload.sub;
-      if (typeof userId !== "string" || userId.length === 0 || userId.length > 256) {
-        throw new UnauthenticatedError("token claim 'user_id' (or 'sub') is missing");
-      }
+      if (typeof userId !== "string" || userId.length === 0) throw new UnauthenticatedError("token claim 'user_id' (or 'sub') is missing");
+      const userProblem = userIdProblem(userId);
+      if (userProblem) throw new UnauthenticatedError(`token claim 'user_id' ${userProblem}`);
       const roles = payload["roles"] ?? [];
       if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === "string")) {
         throw new UnauthenticatedError("token claim 'roles' must be an array of strings");
       }
-      return { tenantId, userId, roles, expiresAtMs: (payload.exp ?? 0) * 1000 };
+      if (roles.length > MAX_ROLES) throw new UnauthenticatedError(`token claim 'roles' must have at most ${MAX_ROLES} entries`);
+      for (const role of roles) {
+        const roleProblem = nameProblem(role, MAX_ROLE_CHARS);
+        if (roleProblem) throw new UnauthenticatedError(`token claim 'roles': each role ${roleProblem}`);
+      }
+      const expiresAtMs = (payload.exp ?? 0) * 1000;
+      if (opts.maxLifetimeS && expiresAtMs - Date.now() > opts.maxLifetimeS * 1000) {
+        throw new UnauthenticatedError(`token lives too long: 'exp' is more than ${opts.maxLifetimeS} s away (AUTH_MAX_TOKEN_LIFETIME_S)`);
+      }
+      return { tenantId, userId, roles, expiresAtMs };
     },
   };
 }

@@ -1,18 +1,15 @@
 import { Metadata } from "@grpc/grpc-js";
+import type { InternalTokenVerifier } from "../auth/internal-identity.js";
 import { UnauthenticatedError } from "../errors.js";
-import { isTenantId } from "../ids.js";
 
 /**
- * Metadata keys of an internal call. The gateway sets them from the verified token; services read them and
- * never a tenant or user id from a request body. Only the gateway and services can reach a service (network
- * policy), so the metadata is the identity the gateway verified.
+ * Metadata keys of an internal call. The identity is a token the gateway signed (see
+ * `auth/internal-identity.ts`); services read who is calling from it and never from a request body or an
+ * unsigned header. The message id travels as UTF-8 bytes (`-bin`), so any string a client chose survives.
  */
 export const CALL_METADATA = {
-  tenantId: "x-agileboard-tenant",
-  userId: "x-agileboard-user",
-  roles: "x-agileboard-roles",
-  messageId: "x-agileboard-message-id",
-  origin: "x-agileboard-origin",
+  identity: "x-agileboard-identity",
+  messageId: "x-agileboard-message-id-bin",
 } as const;
 
 /** Who is calling, as verified at the edge. */
@@ -23,50 +20,41 @@ export interface Identity {
   roles: readonly string[];
 }
 
-/** Identity plus what a call carries for idempotency and echo suppression. */
+/** Identity plus what a call carries for idempotency, echo suppression and forwarding. */
 export interface CallContext extends Identity {
-  /** The ClientFrame's message_id ("" for internal calls that are not client requests). */
+  /** The ClientFrame's message_id ("" for calls that are not client requests). */
   messageId: string;
   /** "<gateway>/<connection>" of the client connection ("" for internal calls). */
   origin: string;
+  /** The signed internal token this call carried, forwarded when the service calls another ("" when none). */
+  token: string;
 }
 
-/** The metadata that carries a call context to another service. */
-export function callMetadata(ctx: CallContext): Metadata {
+/** Metadata carrying a signed identity token and, optionally, a message id. */
+export function identityMetadata(token: string, messageId = ""): Metadata {
   const md = new Metadata();
-  md.set(CALL_METADATA.tenantId, ctx.tenantId);
-  md.set(CALL_METADATA.userId, ctx.userId);
-  md.set(CALL_METADATA.roles, JSON.stringify(ctx.roles));
-  if (ctx.messageId) md.set(CALL_METADATA.messageId, ctx.messageId);
-  if (ctx.origin) md.set(CALL_METADATA.origin, ctx.origin);
+  md.set(CALL_METADATA.identity, token);
+  if (messageId) md.set(CALL_METADATA.messageId, Buffer.from(messageId, "utf8"));
   return md;
 }
 
-function first(md: Metadata, key: string): string {
-  const value = md.get(key)[0];
-  return typeof value === "string" ? value : "";
+/** The metadata of a call a service makes to another on behalf of its caller: the same signed identity. */
+export function forwardedMetadata(call: CallContext): Metadata {
+  return identityMetadata(call.token);
 }
 
-/** Reads and checks the call context; a call without a valid identity is UNAUTHENTICATED. */
-export function readCallContext(md: Metadata): CallContext {
-  const tenantId = first(md, CALL_METADATA.tenantId);
-  const userId = first(md, CALL_METADATA.userId);
-  if (!isTenantId(tenantId)) throw new UnauthenticatedError("call carries no valid tenant identity");
-  if (!userId) throw new UnauthenticatedError("call carries no user identity");
-  let roles: string[] = [];
-  const rawRoles = first(md, CALL_METADATA.roles);
-  if (rawRoles) {
-    const parsed: unknown = JSON.parse(rawRoles);
-    if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === "string")) {
-      throw new UnauthenticatedError("call carries malformed roles");
-    }
-    roles = parsed;
-  }
+/** Reads and verifies the call context; a call without a valid signed identity is UNAUTHENTICATED. */
+export async function readCallContext(md: Metadata, verifier: InternalTokenVerifier): Promise<CallContext> {
+  const token = md.get(CALL_METADATA.identity)[0];
+  if (typeof token !== "string" || token.length === 0) throw new UnauthenticatedError("call carries no signed identity");
+  const identity = await verifier.verify(token);
+  const messageId = md.get(CALL_METADATA.messageId)[0];
   return {
-    tenantId,
-    userId,
-    roles,
-    messageId: first(md, CALL_METADATA.messageId),
-    origin: first(md, CALL_METADATA.origin),
+    tenantId: identity.tenantId,
+    userId: identity.userId,
+    roles: identity.roles,
+    origin: identity.origin,
+    messageId: messageId instanceof Buffer ? messageId.toString("utf8") : "",
+    token,
   };
 }

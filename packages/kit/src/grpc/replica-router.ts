@@ -6,7 +6,9 @@ import CircuitBreaker from "opossum";
 import { UnavailableError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { counter, gauge } from "../metrics.js";
+import { GRPC_MAX_MESSAGE_BYTES } from "./server.js";
 import { appErrorFromGrpc, isServiceAnswer, ownerHintOf } from "./status.js";
+import type { GrpcTransport } from "./tls.js";
 
 /** The generated grpc-js definition of one unary method. */
 export interface UnaryMethod<Req, Res> {
@@ -31,6 +33,8 @@ export interface ReplicaRouterOptions {
   healthIntervalMs?: number;
   /** How often host names are resolved again, ms. Default 5 000. */
   resolveIntervalMs?: number;
+  /** Channel credentials (TLS when GRPC_TLS_* are set). Default plaintext. */
+  transport?: GrpcTransport;
 }
 
 interface Replica {
@@ -212,7 +216,11 @@ export class ReplicaRouter {
   }
 
   private createReplica(address: string): Replica {
-    const client = new Client(address, credentials.createInsecure(), {
+    const transport = this.opts.transport;
+    const client = new Client(address, transport ? transport.client() : credentials.createInsecure(), {
+      ...transport?.clientOptions,
+      "grpc.max_receive_message_length": GRPC_MAX_MESSAGE_BYTES,
+      "grpc.max_send_message_length": GRPC_MAX_MESSAGE_BYTES,
       "grpc.keepalive_time_ms": 30_000,
       "grpc.keepalive_timeout_ms": 10_000,
       // Reconnect quickly after a replica restarts.

@@ -8,7 +8,8 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { HealthImplementation } from "grpc-health-check";
-import { InvalidArgumentError, UnimplementedError } from "../errors.js";
+import type { InternalTokenVerifier } from "../auth/internal-identity.js";
+import { InternalError, InvalidArgumentError, UnimplementedError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { counter, histogram } from "../metrics.js";
 import { readCallContext, type CallContext } from "./call-context.js";
@@ -55,16 +56,25 @@ export interface ImplementServiceOptions {
   /** This replica's id, for the per-tenant call counter (a function: the port is known only once bound). */
   replicaId: () => string;
   logger: Logger;
+  /** Checks the signed identity every call carries. */
+  verifier: InternalTokenVerifier;
   /** Runs before each call with its tenant, e.g. to make sure this replica owns the tenant. */
   beforeCall?: (tenantId: string) => Promise<void>;
 }
+
+/**
+ * Largest gRPC message either side sends or accepts, bytes. Set on servers and clients alike so that both
+ * agree; replies stay far below it because every list is a page bounded in bytes (`MAX_PAGE_BYTES`).
+ */
+export const GRPC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /** Marks a request whose bytes did not decode, so the handler wrapper can answer INVALID_ARGUMENT. */
 const UNDECODABLE = Symbol("undecodable request");
 
 /**
- * The definition with request decoding that never throws: grpc-js would answer a decoding failure with
- * INTERNAL, but bytes that are not the request message are the client's mistake.
+ * The definition with request decoding that never throws (grpc-js would answer a decoding failure with
+ * INTERNAL, but bytes that are not the request message are the client's mistake), and reply encoding that
+ * passes through bytes the handler wrapper already encoded (to check their size before sending).
  */
 function tolerantDefinition<Definition extends ServiceDefinition>(definition: Definition): Definition {
   const out: Record<string, unknown> = {};
@@ -78,6 +88,7 @@ function tolerantDefinition<Definition extends ServiceDefinition>(definition: De
           return { [UNDECODABLE]: err };
         }
       },
+      responseSerialize: (value: unknown) => (value instanceof Buffer ? value : method.responseSerialize(value)),
     };
   }
   return out as Definition;
@@ -106,6 +117,7 @@ export function implementService<Definition extends ServiceDefinition>(
   const implementation: UntypedServiceImplementation = {};
   for (const method of Object.keys(definition) as (keyof Definition & string)[]) {
     const handler = handlers[method] as RpcHandler<unknown, unknown>;
+    const encodeReply = (definition[method] as { responseSerialize: (value: unknown) => Buffer }).responseSerialize;
     const call: handleUnaryCall<unknown, unknown> = (unaryCall: ServerUnaryCall<unknown, unknown>, callback) => {
       const started = process.hrtime.bigint();
       let tenantId = "";
@@ -117,7 +129,7 @@ export function implementService<Definition extends ServiceDefinition>(
         else opts.logger.debug(fields, "rpc done");
       };
       (async () => {
-        const ctx = readCallContext(unaryCall.metadata);
+        const ctx = await readCallContext(unaryCall.metadata, opts.verifier);
         tenantId = ctx.tenantId;
         const request = unaryCall.request as Record<symbol, unknown> | null;
         if (request && typeof request === "object" && UNDECODABLE in request) {
@@ -125,7 +137,12 @@ export function implementService<Definition extends ServiceDefinition>(
         }
         await opts.beforeCall?.(tenantId);
         rpcTenantCalls.inc({ service: opts.service, replica: opts.replicaId(), tenant: tenantId });
-        return handler(unaryCall.request, ctx);
+        const bytes = encodeReply(await handler(unaryCall.request, ctx));
+        if (bytes.length > GRPC_MAX_MESSAGE_BYTES) {
+          // A page that is not bounded in bytes is the service's fault: say so clearly, never "overloaded".
+          throw new InternalError(`the reply of ${method} is ${bytes.length} bytes, over the ${GRPC_MAX_MESSAGE_BYTES}-byte message limit`);
+        }
+        return bytes;
       })().then(
         (reply) => {
           finish("OK");
@@ -147,8 +164,8 @@ export function implementService<Definition extends ServiceDefinition>(
 /** A grpc-js server with the limits every agileboard service uses. */
 export function createGrpcServer(): Server {
   return new Server({
-    // A frame is at most 1 MiB; leave room for metadata.
-    "grpc.max_receive_message_length": 2 * 1024 * 1024,
+    "grpc.max_receive_message_length": GRPC_MAX_MESSAGE_BYTES,
+    "grpc.max_send_message_length": GRPC_MAX_MESSAGE_BYTES,
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,
   });
@@ -163,10 +180,10 @@ export function addHealthService(server: Server, serviceNames: readonly string[]
   return health;
 }
 
-/** Binds insecurely (TLS terminates at the mesh or the ingress) and returns the bound port. */
-export function bindServer(server: Server, host: string, port: number): Promise<number> {
+/** Binds with the given credentials (plaintext unless GRPC_TLS_* configure TLS) and returns the bound port. */
+export function bindServer(server: Server, host: string, port: number, credentials: ServerCredentials = ServerCredentials.createInsecure()): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, boundPort) => {
+    server.bindAsync(`${host}:${port}`, credentials, (err, boundPort) => {
       if (err) reject(err);
       else resolve(boundPort);
     });

@@ -87,7 +87,8 @@ function errorMessageFromStatus(err: ServiceError): ErrorMessage {
     case GrpcStatus.UNIMPLEMENTED:
       return { ...base, code: ErrorCode.ERROR_CODE_UNIMPLEMENTED, message: "not implemented" };
     case GrpcStatus.RESOURCE_EXHAUSTED:
-      return { ...base, code: ErrorCode.ERROR_CODE_UNAVAILABLE, message: "service overloaded" };
+      // grpc-js says RESOURCE_EXHAUSTED when a message is over the size limit: a fault of ours, not load.
+      return { ...base, code: ErrorCode.ERROR_CODE_INTERNAL, message: "the reply is over the internal message size limit" };
     default:
       return { ...base, code: ErrorCode.ERROR_CODE_INTERNAL, message: "internal error" };
   }

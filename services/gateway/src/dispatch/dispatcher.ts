@@ -1,6 +1,9 @@
 import {
   AppError,
   counter,
+  excerpt,
+  MAX_MESSAGE_ID_CHARS,
+  nameProblem,
   histogram,
   InvalidArgumentError,
   toAppError,
@@ -11,8 +14,9 @@ import {
   type ReplicaRouter,
   type TokenVerifier,
 } from "@agileboard/kit";
-import { Error as ErrorMessage, Ping, Pong, RefreshToken, Subscribe, TokenRefreshed, Unsubscribe } from "@agileboard/proto";
-import type { Subscriptions } from "../fanout/subscriptions.js";
+import { Error as ErrorMessage, Ping, Pong, RefreshToken, TokenRefreshed, Unsubscribe } from "@agileboard/proto";
+import { decodeSubscribe } from "../fanout/subscribe-request.js";
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION, type Subscriptions } from "../fanout/subscriptions.js";
 import type { Connection } from "../ws/connection.js";
 import { mergeActivity } from "./activity-merge.js";
 import { encodeServerFrame, MalformedFrameError, parseClientFrame, SERVER_FRAME_ERROR } from "./frame-codec.js";
@@ -52,7 +56,8 @@ export class Dispatcher {
       const route = this.deps.table.get(parts.caseNumber);
       if (!route) throw new UnimplementedError(`request case ${parts.caseNumber} is not supported by this server`);
       op = route.caseName;
-      if (!messageId) throw new InvalidArgumentError("'message_id' is required", [{ field: "message_id", description: "is required" }]);
+      const idProblem = nameProblem(messageId, MAX_MESSAGE_ID_CHARS);
+      if (idProblem) throw new InvalidArgumentError(`'message_id' ${idProblem}`, [{ field: "message_id", description: idProblem }]);
       if (this.deps.isDraining()) throw new UnavailableError("server is shutting down; reconnect");
       if (Date.now() >= conn.identity.expiresAtMs) throw new UnauthenticatedError("token expired");
       conn.inFlight++;
@@ -65,7 +70,7 @@ export class Dispatcher {
     } catch (err) {
       const error = err instanceof MalformedFrameError ? new InvalidArgumentError(err.message) : toAppError(err);
       framesHandled.inc({ op, outcome: AppError.prototype.isPrototypeOf(error) ? error.name : "InternalError" });
-      if (error.name === "InternalError") this.deps.logger.error({ err, conn_id: conn.id, op, message_id: messageId }, "request failed");
+      if (error.name === "InternalError") this.deps.logger.error({ err, conn_id: conn.id, op, message_id: excerpt(messageId) }, "request failed");
       this.sendError(conn, messageId, error);
     }
   }
@@ -81,15 +86,16 @@ export class Dispatcher {
         return this.serveLocal(conn, route.caseName, messageId, body);
       case "unary": {
         const started = process.hrtime.bigint();
-        const reply = await this.deps.routers[route.service].callRaw(conn.tenantId, route.path, Buffer.from(body), conn.metadataFor(messageId));
+        const metadata = await conn.metadataFor(route.service, messageId);
+        const reply = await this.deps.routers[route.service].callRaw(conn.tenantId, route.path, Buffer.from(body), metadata);
         rpcDuration.observe({ op: route.caseName, service: route.service }, Number(process.hrtime.bigint() - started) / 1e9);
         conn.send(encodeServerFrame(messageId, route.replyField, reply, Date.now()));
         return;
       }
       case "merge": {
         // The one case several services answer is list_activity (the dispatch table test asserts it).
-        const reply = await mergeActivity(route.targets, body, (service, path, request) =>
-          this.deps.routers[service].callRaw(conn.tenantId, path, Buffer.from(request), conn.metadataFor(messageId)),
+        const reply = await mergeActivity(route.targets, body, async (service, path, request) =>
+          this.deps.routers[service].callRaw(conn.tenantId, path, Buffer.from(request), await conn.metadataFor(service, messageId)),
         );
         conn.send(encodeServerFrame(messageId, route.replyField, reply, Date.now()));
         return;
@@ -105,7 +111,7 @@ export class Dispatcher {
         return;
       }
       case "subscribe":
-        return this.deps.subscriptions.subscribe(conn, messageId, decodeRequest(Subscribe, body));
+        return this.deps.subscriptions.subscribe(conn, messageId, decodeSubscribe(body, MAX_SUBSCRIPTIONS_PER_CONNECTION));
       case "unsubscribe":
         return this.deps.subscriptions.unsubscribe(conn, messageId, decodeRequest(Unsubscribe, body));
       case "refresh_token": {

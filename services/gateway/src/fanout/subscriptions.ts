@@ -1,5 +1,5 @@
 import {
-  InvalidArgumentError,
+  excerpt,
   isUuid,
   projectEventFilter,
   ViolationList,
@@ -7,10 +7,11 @@ import {
   type LoggedEvent,
   type ProjectAccessChecker,
 } from "@agileboard/kit";
-import { AccessLevel, Subscribed, Unsubscribed, type Subscribe, type Unsubscribe } from "@agileboard/proto";
+import { AccessLevel, Subscribed, Unsubscribed, type Unsubscribe } from "@agileboard/proto";
 import { encodeEventFrame, encodeServerFrame } from "../dispatch/frame-codec.js";
 import type { Connection } from "../ws/connection.js";
 import type { ProjectFeeds } from "./project-feeds.js";
+import type { SubscribeRequest } from "./subscribe-request.js";
 
 /** Most projects one connection may follow. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 200;
@@ -37,24 +38,27 @@ export class Subscriptions {
     private readonly replyFields: { subscribed: number; unsubscribed: number },
   ) {}
 
-  async subscribe(conn: Connection, messageId: string, request: Subscribe): Promise<void> {
+  /** `request` was decoded with at most MAX_SUBSCRIPTIONS_PER_CONNECTION entries per field (`decodeSubscribe`). */
+  async subscribe(conn: Connection, messageId: string, request: SubscribeRequest): Promise<void> {
     const projectIds = [...new Set(request.projectIds)];
     const v = new ViolationList();
     if (projectIds.length === 0) v.add("project_ids", "must name at least one project");
     if (projectIds.some((id) => !isUuid(id))) v.add("project_ids", "must be UUIDs");
-    for (const id of Object.keys(request.resumeAfter)) if (!projectIds.includes(id)) v.add("resume_after", `names '${id}', which is not in project_ids`);
+    const named = new Set(projectIds);
+    const strays = [...request.resumeAfter.keys()].filter((id) => !named.has(id));
+    if (strays.length > 0) v.add("resume_after", `names ${strays.length} project(s) not in project_ids, e.g. '${excerpt(strays[0] ?? "")}'`);
     if (conn.subscriptions.size + projectIds.length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       v.add("project_ids", `a connection follows at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} projects`);
     }
     v.throwIfAny();
 
     // All or nothing: a project the caller may not read fails the whole request before anything is joined.
-    const call = conn.callContext(messageId);
+    const call = await conn.callContext(messageId, "tenancy");
     await Promise.all(projectIds.map((id) => this.access.require(call, id, AccessLevel.ACCESS_LEVEL_READ)));
 
     const joined: Joined[] = [];
     try {
-      for (const projectId of projectIds) joined.push(await this.join(conn, projectId, request.resumeAfter[projectId]));
+      for (const projectId of projectIds) joined.push(await this.join(conn, projectId, request.resumeAfter.get(projectId)));
     } catch (err) {
       for (const j of joined) this.feeds.leave(conn, j.projectId);
       throw err;
@@ -78,9 +82,10 @@ export class Subscriptions {
   }
 
   unsubscribe(conn: Connection, messageId: string, request: Unsubscribe): void {
-    if (request.projectIds.length === 0) {
-      throw new InvalidArgumentError("'project_ids' must name at least one project", [{ field: "project_ids", description: "must name at least one project" }]);
-    }
+    const v = new ViolationList();
+    if (request.projectIds.length === 0) v.add("project_ids", "must name at least one project");
+    if (request.projectIds.length > MAX_SUBSCRIPTIONS_PER_CONNECTION) v.add("project_ids", `must have at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} entries`);
+    v.throwIfAny();
     for (const projectId of request.projectIds) this.feeds.leave(conn, projectId);
     const reply = Unsubscribed.encode({ projectIds: request.projectIds }).finish();
     conn.send(encodeServerFrame(messageId, this.replyFields.unsubscribed, reply, Date.now()));

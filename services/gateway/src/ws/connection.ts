@@ -1,5 +1,5 @@
 import type { Metadata } from "@grpc/grpc-js";
-import { callMetadata, CALL_METADATA, type CallContext } from "@agileboard/kit";
+import { CALL_METADATA, identityMetadata, type CallContext, type InternalService, type InternalTokenSigner } from "@agileboard/kit";
 import type { WebSocket } from "ws";
 import { RateLimiter } from "./rate-limiter.js";
 
@@ -31,6 +31,14 @@ export interface ConnectionIdentity {
   expiresAtMs: number;
 }
 
+/** A signed identity for calls to one service, and when to mint the next. */
+interface MintedIdentity {
+  token: string;
+  metadata: Metadata;
+  /** Past this, a new token is minted (half its life, so a call never carries one about to expire). */
+  renewAtMs: number;
+}
+
 let nextConnectionNumber = 0;
 
 /** One authenticated WebSocket and everything the gateway keeps for it. */
@@ -42,7 +50,11 @@ export class Connection {
   readonly limiter: RateLimiter;
   /** Requests being served now (shutdown waits for them). */
   inFlight = 0;
-  private metadata: Metadata;
+  /** Per target service: the identity token calls carry, minted on first use and renewed at half-life. */
+  private readonly minted = new Map<InternalService, MintedIdentity>();
+  private readonly minting = new Map<InternalService, Promise<MintedIdentity>>();
+  /** Bumped by a token refresh: a mint started before it must not be kept. */
+  private generation = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -51,12 +63,12 @@ export class Connection {
     public identity: ConnectionIdentity,
     gatewayId: string,
     limits: { ratePerSecond: number; burst: number },
+    private readonly signer: InternalTokenSigner,
     private readonly onExpired: (conn: Connection) => void,
   ) {
     this.id = (++nextConnectionNumber).toString(36);
     this.origin = `${gatewayId}/${this.id}`;
     this.limiter = new RateLimiter(limits.ratePerSecond, limits.burst);
-    this.metadata = this.buildMetadata();
     this.armExpiry();
   }
 
@@ -72,22 +84,25 @@ export class Connection {
     return !this.closed && this.socket.readyState === this.socket.OPEN;
   }
 
-  /** The identity and request ids a downstream call carries. */
-  callContext(messageId: string): CallContext {
-    return { tenantId: this.tenantId, userId: this.userId, roles: this.identity.roles, messageId, origin: this.origin };
+  /** The caller of a call the gateway makes to `service` itself (permission checks), with its signed identity. */
+  async callContext(messageId: string, service: InternalService): Promise<CallContext> {
+    const { token } = await this.identityFor(service);
+    return { tenantId: this.tenantId, userId: this.userId, roles: this.identity.roles, messageId, origin: this.origin, token };
   }
 
-  /** Metadata for a downstream call: the connection's identity plus this request's message id. */
-  metadataFor(messageId: string): Metadata {
-    const md = this.metadata.clone();
-    md.set(CALL_METADATA.messageId, messageId);
+  /** Metadata for a call to `service`: the connection's signed identity plus this request's message id. */
+  async metadataFor(service: InternalService, messageId: string): Promise<Metadata> {
+    const md = (await this.identityFor(service)).metadata.clone();
+    md.set(CALL_METADATA.messageId, Buffer.from(messageId, "utf8"));
     return md;
   }
 
-  /** A newer token for the same tenant and user: new expiry and roles. */
+  /** A newer token for the same tenant and user: new expiry and roles, so new internal tokens too. */
   refresh(identity: ConnectionIdentity): void {
     this.identity = identity;
-    this.metadata = this.buildMetadata();
+    this.generation++;
+    this.minted.clear();
+    this.minting.clear();
     this.armExpiry();
   }
 
@@ -116,8 +131,25 @@ export class Connection {
     clearTimeout(this.expiryTimer);
   }
 
-  private buildMetadata(): Metadata {
-    return callMetadata({ tenantId: this.tenantId, userId: this.userId, roles: this.identity.roles, messageId: "", origin: this.origin });
+  private async identityFor(service: InternalService): Promise<MintedIdentity> {
+    const current = this.minted.get(service);
+    if (current && Date.now() < current.renewAtMs) return current;
+    // Concurrent calls share one mint; a failed mint leaves nothing behind, so the next call tries again.
+    let minting = this.minting.get(service);
+    if (!minting) {
+      const identity = { tenantId: this.tenantId, userId: this.userId, roles: this.identity.roles, origin: this.origin };
+      const generation = this.generation;
+      minting = this.signer
+        .mint(identity, service, this.identity.expiresAtMs)
+        .then(({ token, expiresAtMs }) => {
+          const minted = { token, metadata: identityMetadata(token), renewAtMs: Date.now() + (expiresAtMs - Date.now()) / 2 };
+          if (generation === this.generation) this.minted.set(service, minted);
+          return minted;
+        })
+        .finally(() => this.minting.delete(service));
+      this.minting.set(service, minting);
+    }
+    return minting;
   }
 
   private armExpiry(): void {

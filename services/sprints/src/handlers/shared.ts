@@ -35,7 +35,7 @@ export function findSprint(db: Database, id: string): Sprint {
 
 /** The sprint's project decides; a caller who cannot see it gets NOT_FOUND, as for a missing sprint. */
 export async function authorizeSprint(deps: SprintsDeps, call: CallContext, db: () => Database, sprintId: string, level: AccessLevel): Promise<void> {
-  await deps.access.require(call, findSprint(db(), sprintId).projectId, level);
+  await deps.access.require(call, findSprint(db(), sprintId).projectId, level, `sprint '${sprintId}'`);
 }
 
 export function checkVersion(sprint: Sprint, expected: number): void {

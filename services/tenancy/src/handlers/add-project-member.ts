@@ -1,4 +1,4 @@
-import { checkEnum, checkId, checkText, FailedPreconditionError, ViolationList, type RpcHandler, type ServiceRuntime } from "@agileboard/kit";
+import { checkEnum, checkId, checkUserId, FailedPreconditionError, ViolationList, type RpcHandler, type ServiceRuntime } from "@agileboard/kit";
 import { AddProjectMemberRequest, ProjectMember as ProjectMemberProto, ProjectRole } from "@agileboard/proto";
 import { leavesNoAdmin, upsertMember } from "../domain/membership.js";
 import { requireAccess } from "../access.js";
@@ -18,7 +18,7 @@ export function addProjectMember(rt: ServiceRuntime): RpcHandler<AddProjectMembe
         validate: (r) => {
           const v = new ViolationList();
           checkId(v, "project_id", r.projectId);
-          checkText(v, "user_id", r.userId, { min: 1, max: 256 });
+          checkUserId(v, "user_id", r.userId);
           checkEnum(v, "role", r.role, ROLES);
           v.throwIfAny();
         },

@@ -1,4 +1,4 @@
-import { checkId, checkText, FailedPreconditionError, NotFoundError, ViolationList, type RpcHandler, type ServiceRuntime } from "@agileboard/kit";
+import { checkId, checkUserId, FailedPreconditionError, NotFoundError, ViolationList, type RpcHandler, type ServiceRuntime } from "@agileboard/kit";
 import { ProjectMember as ProjectMemberProto, RemoveProjectMemberRequest } from "@agileboard/proto";
 import { leavesNoAdmin } from "../domain/membership.js";
 import { requireAccess } from "../access.js";
@@ -16,7 +16,7 @@ export function removeProjectMember(rt: ServiceRuntime): RpcHandler<RemoveProjec
         validate: (r) => {
           const v = new ViolationList();
           checkId(v, "project_id", r.projectId);
-          checkText(v, "user_id", r.userId, { min: 1, max: 256 });
+          checkUserId(v, "user_id", r.userId);
           v.throwIfAny();
         },
         authorize: async (r, caller, db) => {

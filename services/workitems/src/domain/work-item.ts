@@ -1,4 +1,4 @@
-import { checkText, type ViolationList } from "@agileboard/kit";
+import { checkText, checkUserId, nameProblem, type ViolationList } from "@agileboard/kit";
 
 export const ITEM_TYPES = ["epic", "story", "task", "bug"] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
@@ -38,7 +38,6 @@ export const MAX_DESCRIPTION_BYTES = 64 * 1024;
 export const MAX_STORY_POINTS = 100;
 export const MAX_LABELS = 20;
 export const MAX_LABEL_CHARS = 50;
-export const MAX_USER_ID_CHARS = 256;
 
 /** The client-editable fields of a work item, each optional (a create sets some, an update changes some). */
 export interface EditableFields {
@@ -53,16 +52,14 @@ export interface EditableFields {
 export function checkEditableFields(v: ViolationList, f: EditableFields): void {
   if (f.title !== undefined) checkText(v, "title", f.title.trim(), { min: 1, max: MAX_TITLE_CHARS });
   if (f.description !== undefined) checkText(v, "description", f.description, { min: 0, maxBytes: MAX_DESCRIPTION_BYTES });
-  if (f.assigneeId !== undefined && f.assigneeId.length > MAX_USER_ID_CHARS) {
-    v.add("assignee_id", `must be at most ${MAX_USER_ID_CHARS} characters`);
-  }
+  if (f.assigneeId) checkUserId(v, "assignee_id", f.assigneeId);
   if (f.storyPoints !== undefined && (!Number.isInteger(f.storyPoints) || f.storyPoints < 0 || f.storyPoints > MAX_STORY_POINTS)) {
     v.add("story_points", `must be an integer from 0 to ${MAX_STORY_POINTS}`);
   }
   if (f.labels !== undefined) {
     if (f.labels.length > MAX_LABELS) v.add("labels", `must have at most ${MAX_LABELS} labels`);
-    if (f.labels.some((l) => l.trim().length === 0 || l.trim().length > MAX_LABEL_CHARS)) {
-      v.add("labels", `each label must be 1-${MAX_LABEL_CHARS} characters`);
+    else if (f.labels.some((l) => nameProblem(l.trim(), MAX_LABEL_CHARS) !== undefined)) {
+      v.add("labels", `each label must be 1-${MAX_LABEL_CHARS} characters, without control characters`);
     }
   }
 }

@@ -112,7 +112,7 @@ export function updateComment(deps: WorkItemsDeps): RpcHandler<UpdateCommentRequ
         authorize: async (r, caller, db) => {
           const comment = findLiveComment(db(), r.commentId);
           // Strangers learn nothing (NOT_FOUND); members who are not the author are told why.
-          await deps.access.require(caller, comment.projectId, AccessLevel.ACCESS_LEVEL_READ);
+          await deps.access.require(caller, comment.projectId, AccessLevel.ACCESS_LEVEL_READ, `comment '${comment.id}'`);
           if (!commentRules.canEdit(comment, caller.userId)) throw new PermissionDeniedError("only the author edits a comment");
           await deps.access.require(caller, comment.projectId, AccessLevel.ACCESS_LEVEL_WRITE);
         },
@@ -144,7 +144,7 @@ export function deleteComment(deps: WorkItemsDeps): RpcHandler<DeleteCommentRequ
         },
         authorize: async (r, caller, db) => {
           const comment = findLiveComment(db(), r.commentId);
-          await deps.access.require(caller, comment.projectId, AccessLevel.ACCESS_LEVEL_READ);
+          await deps.access.require(caller, comment.projectId, AccessLevel.ACCESS_LEVEL_READ, `comment '${comment.id}'`);
           const isAuthor = commentRules.canDelete(comment, caller.userId, false);
           try {
             await deps.access.require(caller, comment.projectId, isAuthor ? AccessLevel.ACCESS_LEVEL_WRITE : AccessLevel.ACCESS_LEVEL_ADMIN);

@@ -135,7 +135,7 @@ export function removeDependency(deps: WorkItemsDeps): RpcHandler<RemoveDependen
         replyType: DependencyProto,
         validate: (r) => requireId("dependency_id", r.dependencyId),
         authorize: async (r, caller, db) => {
-          await deps.access.require(caller, findLiveDependency(db(), r.dependencyId).project_id, AccessLevel.ACCESS_LEVEL_WRITE);
+          await deps.access.require(caller, findLiveDependency(db(), r.dependencyId).project_id, AccessLevel.ACCESS_LEVEL_WRITE, `dependency '${r.dependencyId}'`);
         },
         execute: (r, tx) => {
           const edge = findLiveDependency(tx.db, r.dependencyId);

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import {
-  callMetadata,
+  forwardedMetadata,
   checkExpectedVersion,
   checkId,
   ConflictError,
@@ -51,7 +51,7 @@ export function sprintViewOf(sprint: Sprint, status?: SprintView["status"]): Spr
 export async function learnSprint(deps: WorkItemsDeps, call: CallContext, db: () => Database, sprintId: string): Promise<void> {
   if (sprintsViewRepo.find(db(), sprintId)) return;
   try {
-    const sprint = await deps.sprints.call(call.tenantId, SprintsServiceService.getSprint, { sprintId }, callMetadata({ ...call, messageId: "", origin: "" }));
+    const sprint = await deps.sprints.call(call.tenantId, SprintsServiceService.getSprint, { sprintId }, forwardedMetadata(call));
     sprintsViewRepo.remember(db(), sprintViewOf(sprint), Date.now());
   } catch (err) {
     // Unknown there too: the transaction refuses the assignment with a clear message.
@@ -92,7 +92,7 @@ export async function authorizeItem(
   opts: { allowDeleted?: boolean } = {},
 ): Promise<void> {
   const item = opts.allowDeleted ? findItem(db(), itemId) : findLiveItem(db(), itemId);
-  await deps.access.require(call, item.projectId, level);
+  await deps.access.require(call, item.projectId, level, `work item '${itemId}'`);
 }
 
 /** Validates the common shape of a request on one item at a version (delete, restore, ...). */

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import {
-  checkId,
+  checkId, checkUserId,
   FailedPreconditionError,
   newId,
   NotFoundError,
@@ -69,7 +69,7 @@ function timeEvent(change: TimeChange, value: TimeEntryProto): EventDraft["chang
 /** The caller's own live entry; someone else's is PERMISSION_DENIED, one in an unreadable project NOT_FOUND. */
 async function authorizeOwnEntry(deps: WorkItemsDeps, call: CallContext, db: () => Database, entryId: string): Promise<void> {
   const entry = findLiveEntry(db(), entryId);
-  await deps.access.require(call, entry.projectId, AccessLevel.ACCESS_LEVEL_READ);
+  await deps.access.require(call, entry.projectId, AccessLevel.ACCESS_LEVEL_READ, `time entry '${entryId}'`);
   if (entry.userId !== call.userId) throw new PermissionDeniedError("only the user who tracked a time entry changes it");
 }
 
@@ -184,6 +184,7 @@ export function listTimeEntries(deps: WorkItemsDeps): RpcHandler<ListTimeEntries
     const v = new ViolationList();
     if (!request.workItemId && !request.userId) v.add("work_item_id", "or user_id is required");
     if (request.workItemId) checkId(v, "work_item_id", request.workItemId);
+    checkUserId(v, "user_id", request.userId, { required: false });
     v.throwIfAny();
     const db = () => deps.store.open(call.tenantId);
     if (request.workItemId) await authorizeItem(deps, call, db, request.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true });
