@@ -1,4 +1,5 @@
-import { chmodSync, chownSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from "testcontainers";
 import { freePort, TestAuth, tempDir } from "@agileboard/testkit";
@@ -61,6 +62,7 @@ export class Topology {
     chmodSync(authDir.path, 0o755);
     const auth = await TestAuth.create(authDir.path);
     chmodSync(auth.jwksPath, 0o644);
+    writeInternalKeys(authDir.path);
     const topology = new Topology(opts, auth, authDir.path, data.path, store.path);
     topology.dirs.push(data, authDir, store);
     try {
@@ -125,7 +127,10 @@ export class Topology {
     const container = await new GenericContainer(image)
       .withNetworkMode("host")
       .withEnvironment({ ...this.common(), TENANT_DB_EXCLUSIVE: "1" })
-      .withBindMounts([{ source: this.dataDir, target: "/data", mode: "rw" }])
+      .withBindMounts([
+        { source: this.dataDir, target: "/data", mode: "rw" },
+        { source: join(this.authDir, "internal-public"), target: "/internal-auth", mode: "ro" },
+      ])
       .withCommand(args)
       .withLogConsumer((stream) => stream.on("data", (chunk: Buffer | string) => logs.push(chunk.toString())))
       .withWaitStrategy(Wait.forOneShotStartup())
@@ -179,7 +184,15 @@ export class Topology {
   }
 
   private common(): Record<string, string> {
-    return { NATS_URL: this.natsUrl, HOST: "127.0.0.1", LOG_LEVEL: "info", DATA_DIR: "/data", ...this.addresses, ...this.opts.env };
+    return {
+      NATS_URL: this.natsUrl,
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      DATA_DIR: "/data",
+      INTERNAL_AUTH_PUBLIC_KEY: "/internal-auth/identity.pub",
+      ...this.addresses,
+      ...this.opts.env,
+    };
   }
 
   private serviceSpec(service: Exclude<ServiceName, "gateway">, port: number, metricsPort: number, image?: string): GenericContainer {
@@ -193,7 +206,11 @@ export class Topology {
         // The shared volume is treated as a network volume: WAL index in process memory, one writer per file.
         TENANT_DB_EXCLUSIVE: "1",
       })
-      .withBindMounts([{ source: this.dataDir, target: "/data", mode: "rw" }])
+      .withBindMounts([
+        { source: this.dataDir, target: "/data", mode: "rw" },
+        // Only the public half: services verify the identity the gateways sign, they never mint one.
+        { source: join(this.authDir, "internal-public"), target: "/internal-auth", mode: "ro" },
+      ])
       .withWaitStrategy(Wait.forLogMessage(/listening on /))
       .withStartupTimeout(30_000);
   }
@@ -201,7 +218,14 @@ export class Topology {
   private gatewaySpec(id: string, port: number, env: Record<string, string>): GenericContainer {
     return new GenericContainer(imageOf("gateway", this.opts.tag))
       .withNetworkMode("host")
-      .withEnvironment({ ...this.common(), PORT: String(port), GATEWAY_ID: id, AUTH_JWKS: "/auth/jwks.json", ...env })
+      .withEnvironment({
+        ...this.common(),
+        PORT: String(port),
+        GATEWAY_ID: id,
+        AUTH_JWKS: "/auth/jwks.json",
+        INTERNAL_AUTH_PRIVATE_KEY: "/auth/internal-private/identity.key",
+        ...env,
+      })
       .withBindMounts([{ source: this.authDir, target: "/auth", mode: "ro" }])
       .withWaitStrategy(Wait.forLogMessage(/listening on /))
       .withStartupTimeout(30_000);
@@ -227,4 +251,19 @@ export class Topology {
 /** A service's file of one tenant on the shared volume, for checks from the host. */
 export function tenantFile(dataDir: string, tenantId: string, service: string): string {
   return join(dataDir, "tenants", tenantId, `${service}.db`);
+}
+
+/**
+ * The gateways' internal identity key pair, as a deployment's Secrets hold it: the private key readable by
+ * the services' uid in `internal-private/` (mounted into gateways only), the public key in `internal-public/`.
+ */
+function writeInternalKeys(authDir: string): void {
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const privateDir = join(authDir, "internal-private");
+  const publicDir = join(authDir, "internal-public");
+  mkdirSync(privateDir, { mode: 0o700 });
+  mkdirSync(publicDir, { mode: 0o755 });
+  writeFileSync(join(privateDir, "identity.key"), privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o400 });
+  writeFileSync(join(publicDir, "identity.pub"), publicKey.export({ type: "spki", format: "pem" }), { mode: 0o444 });
+  for (const path of [privateDir, join(privateDir, "identity.key")]) chownSync(path, UID, UID);
 }

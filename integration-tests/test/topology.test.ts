@@ -1,9 +1,10 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { createLogger, ReplicaRouter } from "@agileboard/kit";
-import { ErrorCode, ProjectRole, type WorkItem } from "@agileboard/proto";
-import { addMember, createProject, createWorkItem, listAllItems, subscribe, TestClient, waitFor } from "@agileboard/testkit";
+import { Metadata } from "@grpc/grpc-js";
+import { createLogger, ReplicaRouter, UnauthenticatedError, type UnaryMethod } from "@agileboard/kit";
+import { ErrorCode, ListProjectsRequest, ListSprintsRequest, ListWorkItemsRequest, ProjectRole, SprintsServiceService, TenancyServiceService, WorkItemsServiceService, type WorkItem } from "@agileboard/proto";
+import { addMember, createProject, createWorkItem, grpcCall, grpcClient, listAllItems, subscribe, TestClient, waitFor, ForeignSigner } from "@agileboard/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { buildDerivedImage, imageOf, Topology } from "../src/index.js";
 import { connectWhenUp, newItem, outcome, report, tenantCalls } from "./helpers.js";
@@ -48,6 +49,40 @@ describe("the container topology: NATS, tenancy, sprints, two workitems replicas
     const event = await bob.waitForEvent((e) => e.change?.$case === "workItemCreated");
     expect((event.change?.value as WorkItem).id).toBe(item.id);
     report("A → B", { delivered_after_ms: Date.now() - started });
+  });
+
+  it("carries Unicode identities signed between containers, and refuses forged or unsigned identity at every service", async () => {
+    const jose = await connect("gateway-a", "josé", "unicode");
+    const yuki = await connect("gateway-b", "ユーザー", "unicode");
+    const project = await createProject(jose);
+    await addMember(jose, project.id, "ユーザー", ProjectRole.PROJECT_ROLE_EDITOR);
+    await subscribe(jose, project.id);
+    await createWorkItem(yuki, project.id, { title: "from B" });
+    const event = await jose.waitForEvent((e) => e.change?.$case === "workItemCreated");
+    expect(event.actorUserId).toBe("ユーザー");
+
+    const forger = await ForeignSigner.foreign();
+    const refusals: Record<string, string> = {};
+    for (const node of ["tenancy", "sprints", "workitems-1", "workitems-2"]) {
+      const client = grpcClient(topology.node(node).address);
+      const [method, request] =
+        node === "tenancy"
+          ? [TenancyServiceService.listProjects, ListProjectsRequest.fromPartial({})]
+          : node === "sprints"
+            ? [SprintsServiceService.listSprints, ListSprintsRequest.fromPartial({ projectId: project.id })]
+            : [WorkItemsServiceService.listWorkItems, ListWorkItemsRequest.fromPartial({ projectId: project.id })];
+      const headers = new Metadata();
+      headers.set("x-agileboard-tenant", "unicode");
+      headers.set("x-agileboard-user", "mallory");
+      headers.set("x-agileboard-roles", JSON.stringify(["admin"]));
+      for (const [what, md] of [["unsigned headers", headers], ["a token from another key", await forger.metadata("unicode", "mallory")]] as const) {
+        const err = await grpcCall(client, method as UnaryMethod<typeof request, unknown>, request, md).catch((e: unknown) => e);
+        expect(err, `${node}: ${what}`).toBeInstanceOf(UnauthenticatedError);
+        refusals[`${node} (${what})`] = (err as Error).message;
+      }
+      client.close();
+    }
+    report("signed identity", { unicode_actor: event.actorUserId, refused: Object.keys(refusals).length });
   });
 
   it("writes each tenant's data through one workitems replica (tenant affinity, from the replicas' metrics)", async () => {
@@ -259,7 +294,7 @@ describe("the container topology: NATS, tenancy, sprints, two workitems replicas
       // Any call that opens the tenant's workitems file (listing a user's time entries does); retried, as a
       // client does, while the gateway notices the replicas are back.
       await waitFor(
-        async () => outcome(await c.request({ $case: "listTimeEntries", value: { workItemId: "", userId: "nobody" } })) === "ok",
+        async () => outcome(await c.request({ $case: "listTimeEntries", value: { workItemId: "", userId: "nobody", pageSize: 0, pageToken: "" } })) === "ok",
         20_000,
         `tenant ${tenant} to be served by the new version`,
       );

@@ -5,6 +5,7 @@ import type { RpcHandler } from "./grpc/server.js";
 import { queryActivity } from "./storage/activity.js";
 import type { TenantStore } from "./storage/tenant-store.js";
 import { checkOptionalId, checkUserId } from "./validation.js";
+import { cutPage } from "./paging.js";
 
 export const DEFAULT_ACTIVITY_PAGE_SIZE = 50;
 export const MAX_ACTIVITY_PAGE_SIZE = 200;
@@ -30,6 +31,11 @@ export function decodeActivityCursor(token: string): ActivityCursor | undefined 
     // fall through
   }
   throw new InvalidArgumentError("'page_token' is not a token this server issued", [{ field: "page_token", description: "is not a token this server issued" }]);
+}
+
+/** About the encoded size of an activity row: its values (up to two 64 KiB descriptions) plus the ids. */
+export function activitySize(row: { oldValue: string; newValue: string }): number {
+  return Buffer.byteLength(row.oldValue) + Buffer.byteLength(row.newValue) + 256;
 }
 
 /** Validates a ListActivityRequest: at least one filter, a sane page. */
@@ -61,7 +67,7 @@ export function listActivityHandler(store: TenantStore, requireRead: (call: Call
       ...(before ? { before } : {}),
       limit: limit + 1,
     });
-    const page = rows.slice(0, limit);
+    const { page, nextPageToken } = cutPage(rows, limit, activitySize, (r) => [r.atMs, r.id]);
     let readable = page;
     if (!request.projectId) {
       const projects = [...new Set(page.map((r) => r.projectId))];
@@ -69,11 +75,7 @@ export function listActivityHandler(store: TenantStore, requireRead: (call: Call
       await Promise.all(projects.map((p) => requireRead(call, p).then(() => allowed.add(p), () => undefined)));
       readable = page.filter((r) => allowed.has(r.projectId));
     }
-    const last = page[page.length - 1];
-    return {
-      entries: readable,
-      // The cursor follows the last row read, kept or not, so filtered rows are never read again.
-      nextPageToken: rows.length > limit && last ? encodeActivityCursor({ at: last.atMs, id: last.id }) : "",
-    };
+    // The cursor follows the last row read, kept or not, so filtered rows are never read again.
+    return { entries: readable, nextPageToken };
   };
 }

@@ -33,3 +33,4 @@ export * from "./activity-handler.js";
 export * from "./leases.js";
 export * from "./auth/internal-identity.js";
 export * from "./grpc/tls.js";
+export * from "./paging.js";

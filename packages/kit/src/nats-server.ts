@@ -12,6 +12,11 @@ export interface NatsServerProcess {
   kill(): Promise<void>;
 }
 
+/** True when util-linux's `setpriv` can set a parent-death signal (Linux). */
+function canSetParentDeathSignal(): boolean {
+  return spawnSync("setpriv", ["--help"], { stdio: "ignore" }).status === 0;
+}
+
 /** True when a `nats-server` binary is on PATH. */
 export function hasNatsServer(): boolean {
   return spawnSync("nats-server", ["--version"], { stdio: "ignore" }).status === 0;
@@ -24,9 +29,10 @@ export function hasNatsServer(): boolean {
 export function startNatsServer(opts: { storeDir: string; port?: number; timeoutMs?: number }): Promise<NatsServerProcess> {
   mkdirSync(opts.storeDir, { recursive: true });
   const requestedPort = opts.port && opts.port > 0 ? String(opts.port) : "-1";
-  const child = spawn("nats-server", ["-js", "-sd", opts.storeDir, "-a", "127.0.0.1", "-p", requestedPort], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const args = ["-js", "-sd", opts.storeDir, "-a", "127.0.0.1", "-p", requestedPort];
+  // The kernel kills the server when this process dies, however it dies (SIGKILL, a crash): never an orphan.
+  const [command, argv] = canSetParentDeathSignal() ? ["setpriv", ["--pdeathsig", "KILL", "--", "nats-server", ...args]] : ["nats-server", args];
+  const child = spawn(command, argv as string[], { stdio: ["ignore", "ignore", "pipe"] });
   return new Promise((resolve, reject) => {
     let log = "";
     const timer = setTimeout(() => {

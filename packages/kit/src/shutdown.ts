@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Logger } from "./log.js";
 
 /**
@@ -31,4 +32,46 @@ export function exitOnSignals(stop: () => Promise<void>, opts: { logger: Logger;
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // A closed terminal: stop as cleanly as for Ctrl-C instead of dying on the spot.
+  process.on("SIGHUP", onSignal);
+}
+
+/** The parent pid of a process, from /proc (Linux); undefined where that cannot be read. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stops the process when whatever launched it is gone: its parent and, one level up, the parent's parent
+ * (`npm start` runs `sh -c node …`, so a SIGKILL of npm leaves sh and this process behind). Checked every
+ * `intervalMs`; `stop` runs once, as for a signal.
+ */
+export function stopWhenLauncherDies(stop: () => void, intervalMs = 1_000): void {
+  const parent = process.ppid;
+  const grandparent = parentOf(parent);
+  const watched = [parent, ...(grandparent !== undefined && grandparent > 1 ? [grandparent] : [])].filter((pid) => pid > 1);
+  if (watched.length === 0) return;
+  const timer = setInterval(() => {
+    const gone = process.ppid !== parent || watched.some((pid) => !isRunning(pid));
+    if (!gone) return;
+    clearInterval(timer);
+    stop();
+  }, intervalMs);
+  timer.unref();
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { exitOnSignals, startOrExit } from "@agileboard/kit";
+import { exitOnSignals, startOrExit, stopWhenLauncherDies } from "@agileboard/kit";
 import { startEmbedded } from "./embedded.js";
 
 const system = await startOrExit(() => startEmbedded());
@@ -18,3 +18,5 @@ process.stdout.write(
   ].join("\n") + "\n",
 );
 exitOnSignals(system.stop, { logger: gateway.logger, graceMs: 10_000 });
+// `npm start` killed with SIGKILL cannot pass a signal on: notice it and stop as for Ctrl-C.
+stopWhenLauncherDies(() => process.kill(process.pid, "SIGTERM"));

@@ -8,3 +8,4 @@ export * from "./process.js";
 export * from "./grpc.js";
 export * from "./helm.js";
 export * from "./internal-auth.js";
+export * from "./tls.js";

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { InternalTokenSigner } from "@agileboard/kit";
+import type { Metadata } from "@grpc/grpc-js";
+import { identityMetadata, InternalTokenSigner } from "@agileboard/kit";
 import { tempDir } from "./net.js";
 
 /** A test copy of the gateway's internal identity key pair, written as the PEM files a deployment mounts. */
@@ -33,4 +34,20 @@ export function testInternalAuth(): TestInternalAuth {
 /** The env entries that let a test start services and gateways that trust each other. */
 export function internalAuthEnv(): TestInternalAuth["env"] {
   return testInternalAuth().env;
+}
+
+/** Signs internal identity with a key nobody trusts: what an attacker who reached a service's port could do. */
+export class ForeignSigner {
+  private constructor(private readonly signer: InternalTokenSigner) {}
+
+  static async foreign(): Promise<ForeignSigner> {
+    const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    return new ForeignSigner(new InternalTokenSigner({ alg: "ES256", publicKey, privateKey }, 60_000));
+  }
+
+  /** Metadata claiming to be `userId` of `tenantId`, with admin rights, addressed to every service. */
+  async metadata(tenantId: string, userId: string): Promise<Metadata> {
+    const { token } = await this.signer.mint({ tenantId, userId, roles: ["admin"], origin: "" }, "workitems");
+    return identityMetadata(token, crypto.randomUUID());
+  }
 }

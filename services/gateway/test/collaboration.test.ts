@@ -55,7 +55,7 @@ describe("comments, time tracking and dependencies over the WebSocket", () => {
       expect(denied.code).toBe(ErrorCode.ERROR_CODE_PERMISSION_DENIED);
       await alice.expect("comment", { $case: "deleteComment", value: { commentId: comment.id, expectedVersion: 2 } });
       await vic.waitForEvent((e) => e.change?.$case === "commentDeleted");
-      const list = await vic.expect("commentList", { $case: "listComments", value: { workItemId: item.id } });
+      const list = await vic.expect("commentList", { $case: "listComments", value: { workItemId: item.id, pageSize: 0, pageToken: "" } });
       expect(list.comments.map((c) => c.body)).toEqual(["admin note"]);
     });
 
@@ -82,7 +82,7 @@ describe("comments, time tracking and dependencies over the WebSocket", () => {
       expect(stoppedEntry.id).toBe(a.id);
       expect(stoppedEntry.durationMs).toBeGreaterThan(0);
 
-      const mine = await ed.expect("timeEntryList", { $case: "listTimeEntries", value: { workItemId: "", userId: "ed" } });
+      const mine = await ed.expect("timeEntryList", { $case: "listTimeEntries", value: { workItemId: "", userId: "ed", pageSize: 0, pageToken: "" } });
       const running = mine.entries.filter((e) => e.endedAtMs === 0);
       expect(running.map((e) => e.id)).toEqual([b.id]);
       await ed.expect("timeEntry", { $case: "stopTimer", value: { timeEntryId: b.id } });
@@ -96,7 +96,7 @@ describe("comments, time tracking and dependencies over the WebSocket", () => {
       const hour = await ed.expect("timeEntry", { $case: "logTime", value: { workItemId: item.id, startedAtMs: Date.now() - 7_200_000, durationMs: 3_600_000, note: "pairing" } });
       await alice.expect("timeEntry", { $case: "logTime", value: { workItemId: item.id, startedAtMs: Date.now() - 3_600_000, durationMs: 1_800_000, note: "" } });
       expect((await ed.expect("workItem", { $case: "getWorkItem", value: { workItemId: item.id } })).timeSpentMs).toBe(5_400_000);
-      const list = await vic.expect("timeEntryList", { $case: "listTimeEntries", value: { workItemId: item.id, userId: "" } });
+      const list = await vic.expect("timeEntryList", { $case: "listTimeEntries", value: { workItemId: item.id, userId: "", pageSize: 0, pageToken: "" } });
       expect(list.totalDurationMs).toBe(5_400_000);
       expect((await alice.expectError({ $case: "deleteTimeEntry", value: { timeEntryId: hour.id } })).code).toBe(ErrorCode.ERROR_CODE_PERMISSION_DENIED);
       await ed.expect("timeEntry", { $case: "deleteTimeEntry", value: { timeEntryId: hour.id } });
@@ -115,7 +115,7 @@ describe("comments, time tracking and dependencies over the WebSocket", () => {
       await alice.expect("dependency", blocks(b.id, c.id));
       const cycle = await alice.expectError(blocks(c.id, a.id));
       expect(cycle.code).toBe(ErrorCode.ERROR_CODE_FAILED_PRECONDITION);
-      const project = (await alice.expect("projectList", { $case: "listProjects", value: { includeArchived: false } })).projects.find((p) => p.id === projectId);
+      const project = (await alice.expect("projectList", { $case: "listProjects", value: { includeArchived: false, pageSize: 0, pageToken: "" } })).projects.find((p) => p.id === projectId);
       const key = project?.key ?? "?";
       expect(cycle.message).toContain(`${key}-${c.number} → ${key}-${a.number} → ${key}-${b.number} → ${key}-${c.number}`);
       // relates_to never makes a cycle.
@@ -129,14 +129,14 @@ describe("comments, time tracking and dependencies over the WebSocket", () => {
       const blocked = await createWorkItem(alice, projectId, { title: "blocked" });
       const edge = await ed.expect("dependency", { $case: "addDependency", value: { blockingItemId: blocker.id, blockedItemId: blocked.id, kind: DependencyKind.DEPENDENCY_KIND_BLOCKS } });
       expect((await vic.expect("workItem", { $case: "getWorkItem", value: { workItemId: blocked.id } })).isBlocked).toBe(true);
-      const fromBlocked = await vic.expect("dependencyList", { $case: "listDependencies", value: { workItemId: blocked.id } });
-      const fromBlocker = await vic.expect("dependencyList", { $case: "listDependencies", value: { workItemId: blocker.id } });
+      const fromBlocked = await vic.expect("dependencyList", { $case: "listDependencies", value: { workItemId: blocked.id, pageSize: 0, pageToken: "" } });
+      const fromBlocker = await vic.expect("dependencyList", { $case: "listDependencies", value: { workItemId: blocker.id, pageSize: 0, pageToken: "" } });
       expect(fromBlocked.dependencies.map((d) => d.id)).toEqual([edge.id]);
       expect(fromBlocker.dependencies.map((d) => d.id)).toEqual([edge.id]);
       await updateWorkItem(ed, blocker, { status: WorkItemStatus.WORK_ITEM_STATUS_DONE });
       expect((await vic.expect("workItem", { $case: "getWorkItem", value: { workItemId: blocked.id } })).isBlocked).toBe(false);
       await ed.expect("dependency", { $case: "removeDependency", value: { dependencyId: edge.id } });
-      expect((await vic.expect("dependencyList", { $case: "listDependencies", value: { workItemId: blocked.id } })).dependencies).toEqual([]);
+      expect((await vic.expect("dependencyList", { $case: "listDependencies", value: { workItemId: blocked.id, pageSize: 0, pageToken: "" } })).dependencies).toEqual([]);
       expect((await vic.expectError({ $case: "addDependency", value: { blockingItemId: blocker.id, blockedItemId: blocked.id, kind: 1 } })).code).toBe(
         ErrorCode.ERROR_CODE_PERMISSION_DENIED,
       );

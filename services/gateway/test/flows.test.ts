@@ -36,9 +36,9 @@ describe("projects, members and work items over the WebSocket", () => {
     const key = uniqueProjectKey();
     const project = await createProject(alice, { key, name: "Payments", description: "cards" });
     expect(project).toMatchObject({ key, name: "Payments", description: "cards", version: 1 });
-    const members = await alice.expect("projectMemberList", { $case: "listProjectMembers", value: { projectId: project.id } });
+    const members = await alice.expect("projectMemberList", { $case: "listProjectMembers", value: { projectId: project.id, pageSize: 0, pageToken: "" } });
     expect(members.members).toEqual([expect.objectContaining({ userId: "alice", role: ProjectRole.PROJECT_ROLE_ADMIN })]);
-    const list = await alice.expect("projectList", { $case: "listProjects", value: { includeArchived: false } });
+    const list = await alice.expect("projectList", { $case: "listProjects", value: { includeArchived: false, pageSize: 0, pageToken: "" } });
     expect(list.projects.map((p) => p.id)).toContain(project.id);
   });
 
@@ -129,7 +129,7 @@ describe("projects, members and work items over the WebSocket", () => {
     const item = await createWorkItem(alice, project.id);
     expect((await eve.expectError({ $case: "getWorkItem", value: { workItemId: item.id } })).code).toBe(ErrorCode.ERROR_CODE_NOT_FOUND);
     expect((await eve.expectError({ $case: "listWorkItems", value: listAll(project.id) })).code).toBe(ErrorCode.ERROR_CODE_NOT_FOUND);
-    const list = await eve.expect("projectList", { $case: "listProjects", value: { includeArchived: false } });
+    const list = await eve.expect("projectList", { $case: "listProjects", value: { includeArchived: false, pageSize: 0, pageToken: "" } });
     expect(list.projects.map((p) => p.id)).not.toContain(project.id);
   });
 
@@ -138,7 +138,7 @@ describe("projects, members and work items over the WebSocket", () => {
     const boss = await connect("boss", "acme", ["admin"]);
     const project = await createProject(alice);
     await addMember(boss, project.id, "dave", ProjectRole.PROJECT_ROLE_EDITOR);
-    const list = await boss.expect("projectList", { $case: "listProjects", value: { includeArchived: false } });
+    const list = await boss.expect("projectList", { $case: "listProjects", value: { includeArchived: false, pageSize: 0, pageToken: "" } });
     expect(list.projects.map((p) => p.id)).toContain(project.id);
   });
 

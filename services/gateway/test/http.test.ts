@@ -17,7 +17,7 @@ describe("HTTP endpoints", () => {
 
   it("serves Prometheus metrics", async () => {
     const client = await TestClient.connect(system.url, await system.auth.token());
-    await client.expect("projectList", { $case: "listProjects", value: { includeArchived: false } });
+    await client.expect("projectList", { $case: "listProjects", value: { includeArchived: false, pageSize: 0, pageToken: "" } });
     const text = await (await fetch(`${system.url}/metrics`)).text();
     expect(text).toMatch(/agileboard_gateway_connections 1/);
     expect(text).toMatch(/agileboard_gateway_requests_total\{op="list_projects",outcome="ok"\} 1/);

@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { createProject, createWorkItem, freePort, spawnEntry, TestAuth, TestClient, tempDir } from "@agileboard/testkit";
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createProject, createWorkItem, freePort, REPO_ROOT, spawnEntry, TestAuth, TestClient, tempDir, waitFor } from "@agileboard/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 
 // `npm start` runs packages/launcher/dist/main.js after installing and building; these tests run that
@@ -14,6 +15,26 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Pids whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Every process below `pid`. */
+function descendantsOf(pid: number): number[] {
+  return childrenOf(pid).flatMap((child) => [child, ...descendantsOf(child)]);
 }
 
 describe("the embedded default (npm start)", () => {
@@ -90,4 +111,32 @@ describe("the embedded default (npm start)", () => {
     expect(unreadable.status).toBe(1);
     expect(unreadable.stderr).toMatch(/AUTH_JWKS: cannot read a JWKS from \/nonexistent\/jwks.json/);
   });
+
+  it("takes its nats-server with it when it is killed with SIGKILL", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const system = await spawnEntry(LAUNCHER, { PORT: String(await freePort()), DATA_DIR: dir.path }, { ready: /agileboard is running at/ });
+    const natsPid = Number(/"pid":(\d+),"msg":"started nats-server"/.exec(system.output())?.[1]);
+    expect(isAlive(natsPid)).toBe(true);
+    await system.kill();
+    await waitFor(() => !isAlive(natsPid), 10_000, "nats-server to exit with its parent");
+  });
+
+  it("stops, nats-server included, when the `npm start` that launched it is killed with SIGKILL", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const port = await freePort();
+    const npm = spawn("npm", ["start"], { cwd: REPO_ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dir.path }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    npm.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    npm.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    await waitFor(() => /agileboard is running at/.test(output), 120_000, "npm start to be ready");
+    const natsPid = Number(/"pid":(\d+),"msg":"started nats-server"/.exec(output)?.[1]);
+    const tree = descendantsOf(npm.pid ?? 0);
+    expect(tree).toContain(natsPid);
+    expect(tree.length).toBeGreaterThanOrEqual(3);
+    npm.kill("SIGKILL");
+    await waitFor(() => tree.every((pid) => !isAlive(pid)), 15_000, `every process npm start started to exit (${tree.join(", ")})`);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status).toBeUndefined();
+  }, 150_000);
 });

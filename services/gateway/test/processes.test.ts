@@ -160,7 +160,7 @@ describe("a crash between commit and publish", () => {
 
   it("answers UNAVAILABLE for a service that is down, and says so on /readyz", async () => {
     const client = await TestClient.connect(gateway.url, await auth.token());
-    const error = await client.expectError({ $case: "listSprints", value: { projectId: crypto.randomUUID() } });
+    const error = await client.expectError({ $case: "listSprints", value: { projectId: crypto.randomUUID(), pageSize: 0, pageToken: "" } });
     expect(error.code).toBe(ErrorCode.ERROR_CODE_UNAVAILABLE);
     await client.expect("pong", { $case: "ping", value: { clientTimeMs: 1 } });
     client.close();

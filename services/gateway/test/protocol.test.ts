@@ -53,7 +53,7 @@ describe("frames", () => {
 
   it("answers a request without message_id with INVALID_ARGUMENT naming the field", async () => {
     const before = client.unsolicited.length;
-    client.sendRaw(ClientFrame.encode({ messageId: "", request: { $case: "listProjects", value: { includeArchived: false } } }).finish());
+    client.sendRaw(ClientFrame.encode({ messageId: "", request: { $case: "listProjects", value: { includeArchived: false, pageSize: 0, pageToken: "" } } }).finish());
     await waitFor(() => client.unsolicited.length > before);
     const payload = client.unsolicited[before]?.payload;
     expect(payload?.$case).toBe("error");

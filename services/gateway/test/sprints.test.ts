@@ -48,7 +48,7 @@ describe("sprints over the WebSocket", () => {
     const second = await alice.expectError({ $case: "startSprint", value: { sprintId: two.id, expectedVersion: 1 } });
     expect(second.code).toBe(ErrorCode.ERROR_CODE_FAILED_PRECONDITION);
     expect(second.message).toMatch(/already active/);
-    const list = await alice.expect("sprintList", { $case: "listSprints", value: { projectId: project.id } });
+    const list = await alice.expect("sprintList", { $case: "listSprints", value: { projectId: project.id, pageSize: 0, pageToken: "" } });
     expect(list.sprints.map((s) => s.name)).toEqual(["Sprint One", "Two"]);
     expect(await alice.expect("sprint", { $case: "getSprint", value: { sprintId: two.id } })).toMatchObject({ name: "Two" });
   });
@@ -160,7 +160,7 @@ describe("sprints over the WebSocket", () => {
     const vic = await TestClient.connect(system.url, await system.auth.token({ userId: "vic" }));
     const eve = await TestClient.connect(system.url, await system.auth.token({ userId: "eve" }));
     const sprint = await createSprint(alice, project.id);
-    expect((await vic.expect("sprintList", { $case: "listSprints", value: { projectId: project.id } })).sprints).toHaveLength(1);
+    expect((await vic.expect("sprintList", { $case: "listSprints", value: { projectId: project.id, pageSize: 0, pageToken: "" } })).sprints).toHaveLength(1);
     expect((await vic.expectError({ $case: "startSprint", value: { sprintId: sprint.id, expectedVersion: 1 } })).code).toBe(ErrorCode.ERROR_CODE_PERMISSION_DENIED);
     expect((await eve.expectError({ $case: "getSprintReport", value: { sprintId: sprint.id } })).code).toBe(ErrorCode.ERROR_CODE_NOT_FOUND);
     vic.close();

@@ -37,7 +37,7 @@ describe("one writer per tenant file (leases over NATS)", () => {
     routers.push(r);
     return r;
   };
-  const list = async (r: ReplicaRouter, tenantId: string) => r.call(tenantId, TenancyServiceService.listProjects, { includeArchived: false }, await identity({ tenantId }));
+  const list = async (r: ReplicaRouter, tenantId: string) => r.call(tenantId, TenancyServiceService.listProjects, { includeArchived: false, pageSize: 0, pageToken: "" }, await identity({ tenantId }));
 
   it("re-routes a call from a replica that does not own the tenant to the one that does, and remembers it", async () => {
     const addresses = replicas.map((r) => `127.0.0.1:${r.port}`);

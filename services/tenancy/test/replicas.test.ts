@@ -44,7 +44,7 @@ describe("tenant affinity across replicas", () => {
     dir.remove();
   });
 
-  const listProjects = async (tenantId: string) => router.call(tenantId, TenancyServiceService.listProjects, { includeArchived: false }, await identity({ tenantId }));
+  const listProjects = async (tenantId: string) => router.call(tenantId, TenancyServiceService.listProjects, { includeArchived: false, pageSize: 0, pageToken: "" }, await identity({ tenantId }));
 
   it("sends every call of a tenant to the same replica, and spreads tenants over both", async () => {
     for (const tenant of tenants) for (let i = 0; i < 3; i++) await listProjects(tenant);

@@ -43,7 +43,7 @@ describe("tenancy over gRPC, on real SQLite and NATS", () => {
   });
 
   it("refuses a call without an identity with UNAUTHENTICATED", async () => {
-    await expect(grpcCall(client, TenancyServiceService.listProjects, { includeArchived: false }, new Metadata())).rejects.toBeInstanceOf(UnauthenticatedError);
+    await expect(grpcCall(client, TenancyServiceService.listProjects, { includeArchived: false, pageSize: 0, pageToken: "" }, new Metadata())).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 
   it("stores a project in the tenant's own file with its creator as admin and an activity row", async () => {
@@ -90,7 +90,7 @@ describe("tenancy over gRPC, on real SQLite and NATS", () => {
     await grpcCall(client, TenancyServiceService.addProjectMember, { projectId: project.id, userId: "sam", role: ProjectRole.PROJECT_ROLE_VIEWER }, as("alice"));
     const changed = await grpcCall(client, TenancyServiceService.addProjectMember, { projectId: project.id, userId: "sam", role: ProjectRole.PROJECT_ROLE_EDITOR }, as("alice"));
     expect(changed).toMatchObject({ role: ProjectRole.PROJECT_ROLE_EDITOR, version: 2 });
-    const members = await grpcCall(client, TenancyServiceService.listProjectMembers, { projectId: project.id }, as("sam"));
+    const members = await grpcCall(client, TenancyServiceService.listProjectMembers, { projectId: project.id, pageSize: 0, pageToken: "" }, as("sam"));
     expect(members.members.map((m) => m.userId).sort()).toEqual(["alice", "sam"]);
     await waitFor(() => published.some((p) => p.event.change?.$case === "memberUpdated" && p.event.projectId === project.id));
     const updated = published.find((p) => p.event.change?.$case === "memberUpdated" && p.event.projectId === project.id);
@@ -108,7 +108,7 @@ describe("tenancy over gRPC, on real SQLite and NATS", () => {
     );
     const left = await grpcCall(client, TenancyServiceService.removeProjectMember, { projectId: project.id, userId: "ed" }, as("ed"));
     expect(left.userId).toBe("ed");
-    await expect(grpcCall(client, TenancyServiceService.listProjectMembers, { projectId: project.id }, as("ed"))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(grpcCall(client, TenancyServiceService.listProjectMembers, { projectId: project.id, pageSize: 0, pageToken: "" }, as("ed"))).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("replays a repeated message_id and refuses its reuse for another request", async () => {
@@ -131,7 +131,7 @@ describe("tenancy over gRPC, on real SQLite and NATS", () => {
 
   it("keeps each tenant in its own file", async () => {
     await createProject("SEP", as("alice", [], "globex"));
-    const acme = await grpcCall(client, TenancyServiceService.listProjects, { includeArchived: false }, as("alice"));
+    const acme = await grpcCall(client, TenancyServiceService.listProjects, { includeArchived: false, pageSize: 0, pageToken: "" }, as("alice"));
     expect(acme.projects.some((p) => p.key === "SEP")).toBe(false);
     const globex = new BetterSqlite3(`${dir.path}/tenants/globex/tenancy.db`, { readonly: true });
     expect(globex.prepare("SELECT project_key FROM projects").all()).toEqual([{ project_key: "SEP" }]);

@@ -1,5 +1,7 @@
 import {
+  activitySize,
   DEFAULT_ACTIVITY_PAGE_SIZE,
+  cutPage,
   encodeActivityCursor,
   InvalidArgumentError,
   MAX_ACTIVITY_PAGE_SIZE,
@@ -42,7 +44,8 @@ export async function mergeActivity(targets: readonly { service: ServiceName; pa
 
   const merged: { service: ServiceName; entry: Activity }[] = pages.flatMap((p) => p.page.entries.map((entry) => ({ service: p.service, entry })));
   merged.sort((a, b) => b.entry.atMs - a.entry.atMs || (b.entry.id > a.entry.id ? 1 : b.entry.id < a.entry.id ? -1 : 0));
-  const taken = merged.slice(0, limit);
+  // A page ends at `limit` rows or at the byte bound, whichever comes first; the cursors come from below.
+  const taken = cutPage(merged, limit, (row) => activitySize(row.entry), () => []).page;
 
   const next: Record<string, string> = { ...cursors };
   for (const { service, page } of pages) {

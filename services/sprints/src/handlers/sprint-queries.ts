@@ -1,11 +1,14 @@
-import { requireId, type RpcHandler } from "@agileboard/kit";
-import type { GetSprintReportRequest, GetSprintRequest, ListSprintsRequest, Sprint as SprintProto, SprintList, SprintReport } from "@agileboard/proto";
+import { checkId, checkPageRequest, cutPage, decodePageToken, requireId, ViolationList, type RpcHandler } from "@agileboard/kit";
+import { Sprint as SprintProto, type GetSprintReportRequest, type GetSprintRequest, type ListSprintsRequest, type SprintList, type SprintReport } from "@agileboard/proto";
 import { sprintFigures } from "../domain/report.js";
 import { historyRepo } from "../repo/history-repo.js";
 import { sprintsRepo } from "../repo/sprints-repo.js";
 import { sprintToProto } from "../wire.js";
 import { AccessLevel, authorizeSprint, findSprint, type SprintsDeps } from "./shared.js";
 import { catchUpProject } from "./work-item-events.js";
+
+const DEFAULT_PAGE_SIZE = 200;
+const MAX_PAGE_SIZE = 500;
 
 /** How many completed sprints the velocity chart shows. */
 export const VELOCITY_SPRINTS = 5;
@@ -15,11 +18,22 @@ export function listSprints(deps: SprintsDeps): RpcHandler<ListSprintsRequest, S
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: (r) => requireId("project_id", r.projectId),
+        validate: (r) => {
+          const v = new ViolationList();
+          checkId(v, "project_id", r.projectId);
+          checkPageRequest(v, r, MAX_PAGE_SIZE, 2);
+          v.throwIfAny();
+        },
         authorize: async (r, caller) => {
           await deps.access.require(caller, r.projectId, AccessLevel.ACCESS_LEVEL_READ);
         },
-        read: (r, db) => ({ sprints: sprintsRepo.listForProject(db, r.projectId).map(sprintToProto) }),
+        read: (r, db) => {
+          const limit = r.pageSize || DEFAULT_PAGE_SIZE;
+          const after = decodePageToken(r.pageToken, 2);
+          const rows = sprintsRepo.listForProject(db, r.projectId, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
+          const { page, nextPageToken } = cutPage(rows, limit, (s) => SprintProto.encode(sprintToProto(s)).finish().length, (s) => [s.createdAt, s.id]);
+          return { sprints: page.map(sprintToProto), nextPageToken };
+        },
       },
       request,
       call,

@@ -49,7 +49,9 @@ const statements = perDatabase((db) => ({
        .map((c) => `${c} = excluded.${c}`)
        .join(", ")}`,
   ),
-  byProject: db.prepare<[string], SprintRow>(`${SELECT} WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at, id`),
+  byProject: db.prepare<[string, number, string, number], SprintRow>(
+    `${SELECT} WHERE project_id = ? AND deleted_at IS NULL AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
+  ),
   active: db.prepare<[string], SprintRow>(`${SELECT} WHERE project_id = ? AND status = 'active' AND deleted_at IS NULL`),
   lastCompleted: db.prepare<[string, number], SprintRow>(
     `${SELECT} WHERE project_id = ? AND status = 'completed' AND deleted_at IS NULL ORDER BY completed_at DESC, id DESC LIMIT ?`,
@@ -102,8 +104,10 @@ export const sprintsRepo = {
       deleted_at: s.deletedAt,
     });
   },
-  listForProject(db: Database, projectId: string): Sprint[] {
-    return statements(db).byProject.all(projectId).map(toSprint);
+  /** Up to `limit` of a project's sprints after (`createdAt`, `id`), oldest first. */
+  listForProject(db: Database, projectId: string, page: { after?: readonly [number, string]; limit: number }): Sprint[] {
+    const [createdAt, id] = page.after ?? [-1, ""];
+    return statements(db).byProject.all(projectId, createdAt, id, page.limit).map(toSprint);
   },
   activeIn(db: Database, projectId: string): Sprint | undefined {
     const row = statements(db).active.get(projectId);

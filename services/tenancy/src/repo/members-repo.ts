@@ -25,8 +25,9 @@ const statements = perDatabase((db) => ({
      ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role, version = excluded.version,
        updated_at = excluded.updated_at, updated_by = excluded.updated_by, deleted_at = excluded.deleted_at`,
   ),
-  list: db.prepare<[string], MemberRow>(
-    `SELECT ${COLUMNS} FROM project_members WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at, user_id`,
+  list: db.prepare<[string, number, string, number], MemberRow>(
+    `SELECT ${COLUMNS} FROM project_members WHERE project_id = ? AND deleted_at IS NULL AND (created_at, user_id) > (?, ?)
+     ORDER BY created_at, user_id LIMIT ?`,
   ),
   countAdmins: db
     .prepare<[string], number>("SELECT COUNT(*) FROM project_members WHERE project_id = ? AND role = 'admin' AND deleted_at IS NULL")
@@ -72,8 +73,10 @@ export const membersRepo = {
       deleted_at: m.deletedAt,
     });
   },
-  listLive(db: Database, projectId: string): Member[] {
-    return statements(db).list.all(projectId).map(toMember);
+  /** Up to `limit` live members after (`afterCreatedAt`, `afterUserId`), in the order they joined. */
+  listLive(db: Database, projectId: string, page: { after?: readonly [number, string]; limit: number }): Member[] {
+    const [createdAt, userId] = page.after ?? [-1, ""];
+    return statements(db).list.all(projectId, createdAt, userId, page.limit).map(toMember);
   },
   countAdmins(db: Database, projectId: string): number {
     return statements(db).countAdmins.get(projectId) ?? 0;

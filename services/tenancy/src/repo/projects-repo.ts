@@ -27,11 +27,16 @@ const statements = perDatabase((db) => ({
     `UPDATE projects SET name = @name, description = @description, archived_at = @archived_at, version = @version,
        updated_at = @updated_at, updated_by = @updated_by WHERE id = @id`,
   ),
-  all: db.prepare<[], ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE deleted_at IS NULL ORDER BY project_key`),
-  forUser: db.prepare<[string], ProjectRow>(
+  // Pages in key order: keys after `?`, archived ones only when the flag is 1.
+  all: db.prepare<[string, number, number], ProjectRow>(
+    `SELECT ${COLUMNS} FROM projects WHERE deleted_at IS NULL AND project_key > ? AND (archived_at IS NULL OR ?)
+     ORDER BY project_key LIMIT ?`,
+  ),
+  forUser: db.prepare<[string, string, number, number], ProjectRow>(
     `SELECT ${COLUMNS.split(", ").map((c) => `p.${c}`).join(", ")} FROM projects p
      JOIN project_members m ON m.project_id = p.id AND m.deleted_at IS NULL
-     WHERE m.user_id = ? AND p.deleted_at IS NULL ORDER BY p.project_key`,
+     WHERE m.user_id = ? AND p.deleted_at IS NULL AND p.project_key > ? AND (p.archived_at IS NULL OR ?)
+     ORDER BY p.project_key LIMIT ?`,
   ),
 }));
 
@@ -65,6 +70,14 @@ function toRow(p: Project): ProjectRow {
   };
 }
 
+/** Which page of projects to read. */
+export interface ProjectPage {
+  /** Keys after this one ("" = from the first). */
+  afterKey: string;
+  includeArchived: boolean;
+  limit: number;
+}
+
 /** SQL over the `projects` table of one tenant database. */
 export const projectsRepo = {
   findById(db: Database, id: string): Project | undefined {
@@ -81,12 +94,12 @@ export const projectsRepo = {
   update(db: Database, project: Project): void {
     statements(db).update.run(toRow(project));
   },
-  /** Every project (tenant admins). */
-  listAll(db: Database): Project[] {
-    return statements(db).all.all().map(toProject);
+  /** Up to `limit` projects with keys after `afterKey` ("" = from the start), in key order (tenant admins: all). */
+  listAll(db: Database, page: ProjectPage): Project[] {
+    return statements(db).all.all(page.afterKey, page.includeArchived ? 1 : 0, page.limit).map(toProject);
   },
-  /** Projects where the user is a member. */
-  listForMember(db: Database, userId: string): Project[] {
-    return statements(db).forUser.all(userId).map(toProject);
+  /** Up to `limit` projects where the user is a member, with keys after `afterKey`, in key order. */
+  listForMember(db: Database, userId: string, page: ProjectPage): Project[] {
+    return statements(db).forUser.all(userId, page.afterKey, page.includeArchived ? 1 : 0, page.limit).map(toProject);
   },
 };

@@ -1,5 +1,8 @@
 import type { Database } from "better-sqlite3";
 import {
+  decodePageToken,
+  cutPage,
+  checkPageRequest,
   checkExpectedVersion,
   checkId,
   newId,
@@ -164,14 +167,28 @@ export function deleteComment(deps: WorkItemsDeps): RpcHandler<DeleteCommentRequ
     );
 }
 
-/** ListComments: an item's comments, oldest first, for anyone who can read its project. */
+const DEFAULT_COMMENT_PAGE_SIZE = 100;
+const MAX_COMMENT_PAGE_SIZE = 500;
+
+/** ListComments: an item's comments, oldest first, by pages, for anyone who can read its project. */
 export function listComments(deps: WorkItemsDeps): RpcHandler<ListCommentsRequest, CommentList> {
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: (r) => requireId("work_item_id", r.workItemId),
+        validate: (r) => {
+          const v = new ViolationList();
+          checkId(v, "work_item_id", r.workItemId);
+          checkPageRequest(v, r, MAX_COMMENT_PAGE_SIZE, 2);
+          v.throwIfAny();
+        },
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
-        read: (r, db) => ({ comments: commentsRepo.listForItem(db, r.workItemId).map(commentToProto) }),
+        read: (r, db) => {
+          const limit = r.pageSize || DEFAULT_COMMENT_PAGE_SIZE;
+          const after = decodePageToken(r.pageToken, 2);
+          const rows = commentsRepo.listForItem(db, r.workItemId, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
+          const { page, nextPageToken } = cutPage(rows, limit, (c) => Buffer.byteLength(c.body) + 200, (c) => [c.createdAt, c.id]);
+          return { comments: page.map(commentToProto), nextPageToken };
+        },
       },
       request,
       call,

@@ -1,5 +1,8 @@
 import type { Database } from "better-sqlite3";
 import {
+  decodePageToken,
+  cutPage,
+  checkPageRequest,
   checkEnum,
   checkId,
   ConflictError,
@@ -148,14 +151,29 @@ export function removeDependency(deps: WorkItemsDeps): RpcHandler<RemoveDependen
     );
 }
 
-/** ListDependencies: the edges where an item blocks and where it is blocked, oldest first. */
+const DEFAULT_DEPENDENCY_PAGE_SIZE = 500;
+const MAX_DEPENDENCY_PAGE_SIZE = 1000;
+
+/** ListDependencies: the edges where an item blocks and where it is blocked, oldest first, by pages. */
 export function listDependencies(deps: WorkItemsDeps): RpcHandler<ListDependenciesRequest, DependencyList> {
   return (request, call) =>
     deps.pipeline.query(
       {
-        validate: (r) => requireId("work_item_id", r.workItemId),
+        validate: (r) => {
+          const v = new ViolationList();
+          checkId(v, "work_item_id", r.workItemId);
+          checkPageRequest(v, r, MAX_DEPENDENCY_PAGE_SIZE, 2);
+          v.throwIfAny();
+        },
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
-        read: (r, db) => ({ dependencies: dependenciesRepo.touching(db, r.workItemId).map(dependencyToProto) }),
+        read: (r, db) => {
+          const limit = r.pageSize || DEFAULT_DEPENDENCY_PAGE_SIZE;
+          const after = decodePageToken(r.pageToken, 2);
+          const rows = dependenciesRepo.touching(db, r.workItemId, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
+          // Rows are ids and a kind: a page of them is small, so only the count bounds it.
+          const { page, nextPageToken } = cutPage(rows, limit, () => 0, (d) => [d.created_at, d.id]);
+          return { dependencies: page.map(dependencyToProto), nextPageToken };
+        },
       },
       request,
       call,

@@ -1,5 +1,5 @@
-import { checkEnum, checkId, checkListLength, checkUserId, checkOptionalId, InvalidArgumentError, ViolationList, type RpcHandler } from "@agileboard/kit";
-import type { ListWorkItemsRequest, WorkItemList } from "@agileboard/proto";
+import { checkEnum, checkId, checkListLength, checkOptionalId, checkPageRequest, checkUserId, cutPage, decodePageToken, ViolationList, type RpcHandler } from "@agileboard/kit";
+import { WorkItem, type ListWorkItemsRequest, type WorkItemList } from "@agileboard/proto";
 import type { ItemType, Status } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
 import { ITEM_TYPE_VALUES, itemTypeFromProto, STATUS_VALUES, statusFromProto } from "../wire.js";
@@ -24,8 +24,7 @@ export function listWorkItems(deps: WorkItemsDeps): RpcHandler<ListWorkItemsRequ
           checkOptionalId(v, "sprint_id", r.sprintId);
           checkUserId(v, "assignee_id", r.assigneeId, { required: false });
           checkOptionalId(v, "parent_id", r.parentId);
-          if (r.pageSize < 0 || r.pageSize > MAX_PAGE_SIZE) v.add("page_size", `must be from 0 to ${MAX_PAGE_SIZE}`);
-          if (r.pageToken) decodePageToken(r.pageToken, v);
+          checkPageRequest(v, r, MAX_PAGE_SIZE, 2);
           v.throwIfAny();
         },
         authorize: async (r, caller) => {
@@ -33,8 +32,8 @@ export function listWorkItems(deps: WorkItemsDeps): RpcHandler<ListWorkItemsRequ
         },
         read: (r, db) => {
           const limit = r.pageSize || DEFAULT_PAGE_SIZE;
-          const after = r.pageToken ? decodePageToken(r.pageToken) : undefined;
-          const items = workItemsRepo.list(db, {
+          const after = decodePageToken(r.pageToken, 2);
+          const rows = workItemsRepo.list(db, {
             projectId: r.projectId,
             statuses: r.statuses.map(statusFromProto).filter((s): s is Status => s !== undefined),
             itemTypes: r.itemTypes.map(itemTypeFromProto).filter((t): t is ItemType => t !== undefined),
@@ -43,36 +42,14 @@ export function listWorkItems(deps: WorkItemsDeps): RpcHandler<ListWorkItemsRequ
             ...(r.parentId ? { parentId: r.parentId } : {}),
             backlogOnly: r.backlogOnly,
             includeDeleted: r.includeDeleted,
-            ...(after ? { after } : {}),
+            ...(after ? { after: { rank: String(after[0]), id: String(after[1]) } } : {}),
             limit: limit + 1,
           });
-          const page = items.slice(0, limit);
-          const last = page[page.length - 1];
-          return {
-            items: presentItems(db, page),
-            nextPageToken: items.length > limit && last ? encodePageToken({ rank: last.rank, id: last.id }) : "",
-          };
+          const { page, nextPageToken } = cutPage(presentItems(db, rows), limit, (item) => WorkItem.encode(item).finish().length, (item) => [item.rank, item.id]);
+          return { items: page, nextPageToken };
         },
       },
       request,
       call,
     );
-}
-
-function encodePageToken(cursor: { rank: string; id: string }): string {
-  return Buffer.from(JSON.stringify([cursor.rank, cursor.id])).toString("base64url");
-}
-
-function decodePageToken(token: string, violations?: ViolationList): { rank: string; id: string } | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === "string" && typeof parsed[1] === "string") {
-      return { rank: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // fall through
-  }
-  if (violations) violations.add("page_token", "is not a token this service issued");
-  else throw new InvalidArgumentError("'page_token' is not a token this service issued");
-  return undefined;
 }

@@ -1,5 +1,8 @@
 import type { Database } from "better-sqlite3";
 import {
+  decodePageToken,
+  cutPage,
+  checkPageRequest,
   checkId, checkUserId,
   FailedPreconditionError,
   newId,
@@ -22,7 +25,7 @@ import {
   type ListTimeEntriesRequest,
   type TimeEntryList,
 } from "@agileboard/proto";
-import { checkManualEntry, checkNote, elapsedMs, newTimeEntry, stopTimer, type TimeEntry } from "../domain/time-entry.js";
+import { checkManualEntry, checkNote, newTimeEntry, stopTimer, type TimeEntry } from "../domain/time-entry.js";
 import { timeEntriesRepo } from "../repo/time-entries-repo.js";
 import { timeEntryToProto } from "../wire.js";
 import { authorizeItem, findLiveItem, type WorkItemsDeps } from "./shared.js";
@@ -175,9 +178,13 @@ export function deleteTimeEntry(deps: WorkItemsDeps): RpcHandler<DeleteTimeEntry
     );
 }
 
+const DEFAULT_TIME_PAGE_SIZE = 200;
+const MAX_TIME_PAGE_SIZE = 1000;
+
 /**
  * ListTimeEntries: by item (who can read its project sees all its entries) and/or by user (that user's
- * entries in the projects the caller can read). The total counts running timers up to now.
+ * entries in the projects the caller can read), oldest first, by pages. The total covers every matching
+ * entry the caller can read, on all pages, with running timers counted up to now.
  */
 export function listTimeEntries(deps: WorkItemsDeps): RpcHandler<ListTimeEntriesRequest, TimeEntryList> {
   return async (request, call) => {
@@ -185,21 +192,24 @@ export function listTimeEntries(deps: WorkItemsDeps): RpcHandler<ListTimeEntries
     if (!request.workItemId && !request.userId) v.add("work_item_id", "or user_id is required");
     if (request.workItemId) checkId(v, "work_item_id", request.workItemId);
     checkUserId(v, "user_id", request.userId, { required: false });
+    checkPageRequest(v, request, MAX_TIME_PAGE_SIZE, 2);
     v.throwIfAny();
     const db = () => deps.store.open(call.tenantId);
     if (request.workItemId) await authorizeItem(deps, call, db, request.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true });
-    const entries = timeEntriesRepo.list(db(), {
-      ...(request.workItemId ? { workItemId: request.workItemId } : {}),
-      ...(request.userId ? { userId: request.userId } : {}),
-    });
+    const filter = { ...(request.workItemId ? { workItemId: request.workItemId } : {}), ...(request.userId ? { userId: request.userId } : {}) };
+    const limit = request.pageSize || DEFAULT_TIME_PAGE_SIZE;
+    const after = decodePageToken(request.pageToken, 2);
+    const now = Date.now();
+    const rows = timeEntriesRepo.list(db(), filter, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
+    const totals = timeEntriesRepo.totalsByProject(db(), filter, now);
     const readable = new Set<string>();
     await Promise.all(
-      [...new Set(entries.map((e) => e.projectId))].map((p) =>
-        deps.access.require(call, p, AccessLevel.ACCESS_LEVEL_READ).then(() => readable.add(p), () => undefined),
-      ),
+      [...totals.keys()].map((p) => deps.access.require(call, p, AccessLevel.ACCESS_LEVEL_READ).then(() => readable.add(p), () => undefined)),
     );
-    const visible = entries.filter((e) => readable.has(e.projectId));
-    const now = Date.now();
-    return { entries: visible.map(timeEntryToProto), totalDurationMs: visible.reduce((sum, e) => sum + elapsedMs(e, now), 0) };
+    // The cursor follows the last row read, kept or not, so rows of unreadable projects are never read twice.
+    const { page, nextPageToken } = cutPage(rows, limit, (e) => Buffer.byteLength(e.note) + 200, (e) => [e.startedAt, e.id]);
+    let totalDurationMs = 0;
+    for (const [projectId, total] of totals) if (readable.has(projectId)) totalDurationMs += total;
+    return { entries: page.filter((e) => readable.has(e.projectId)).map(timeEntryToProto), totalDurationMs, nextPageToken };
   };
 }

@@ -22,7 +22,9 @@ const statements = perDatabase((db) => ({
     `INSERT INTO comments (${COLUMNS}) VALUES (@id, @work_item_id, @project_id, @author_id, @body, @version, @created_at, @updated_at, @deleted_at)
      ON CONFLICT (id) DO UPDATE SET body = excluded.body, version = excluded.version, updated_at = excluded.updated_at, deleted_at = excluded.deleted_at`,
   ),
-  byItem: db.prepare<[string], CommentRow>(`SELECT ${COLUMNS} FROM comments WHERE work_item_id = ? AND deleted_at IS NULL ORDER BY created_at, id`),
+  byItem: db.prepare<[string, number, string, number], CommentRow>(
+    `SELECT ${COLUMNS} FROM comments WHERE work_item_id = ? AND deleted_at IS NULL AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
+  ),
 }));
 
 const toComment = (r: CommentRow): Comment => ({
@@ -57,7 +59,9 @@ export const commentsRepo = {
     });
   },
   /** The item's live comments, oldest first. */
-  listForItem(db: Database, workItemId: string): Comment[] {
-    return statements(db).byItem.all(workItemId).map(toComment);
+  /** Up to `limit` live comments of an item after (`createdAt`, `id`), oldest first. */
+  listForItem(db: Database, workItemId: string, page: { after?: readonly [number, string]; limit: number }): Comment[] {
+    const [createdAt, id] = page.after ?? [-1, ""];
+    return statements(db).byItem.all(workItemId, createdAt, id, page.limit).map(toComment);
   },
 };

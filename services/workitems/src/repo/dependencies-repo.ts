@@ -27,8 +27,9 @@ const statements = perDatabase((db) => ({
   blockedBy: db
     .prepare<[string], string>("SELECT blocked_item_id FROM dependencies WHERE blocking_item_id = ? AND kind = 'blocks' AND deleted_at IS NULL")
     .pluck(),
-  touching: db.prepare<[string, string], DependencyRow>(
-    `SELECT ${COLUMNS} FROM dependencies WHERE (blocking_item_id = ? OR blocked_item_id = ?) AND deleted_at IS NULL ORDER BY created_at, id`,
+  touching: db.prepare<[string, string, number, string, number], DependencyRow>(
+    `SELECT ${COLUMNS} FROM dependencies WHERE (blocking_item_id = ? OR blocked_item_id = ?) AND deleted_at IS NULL
+       AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
   ),
   blockedItems: db
     .prepare<[string], string>(
@@ -58,9 +59,10 @@ export const dependenciesRepo = {
   blockedBy(db: Database, itemId: string): string[] {
     return statements(db).blockedBy.all(itemId);
   },
-  /** Live edges where the item blocks or is blocked, oldest first. */
-  touching(db: Database, itemId: string): DependencyRow[] {
-    return statements(db).touching.all(itemId, itemId);
+  /** Up to `limit` live edges where the item blocks or is blocked, after (`createdAt`, `id`), oldest first. */
+  touching(db: Database, itemId: string, page: { after?: readonly [number, string]; limit: number }): DependencyRow[] {
+    const [createdAt, id] = page.after ?? [-1, ""];
+    return statements(db).touching.all(itemId, itemId, createdAt, id, page.limit);
   },
   /** Of the items given, those blocked by a live, unfinished item. */
   blockedItems(db: Database, itemIds: readonly string[]): Set<string> {

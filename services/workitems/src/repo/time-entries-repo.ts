@@ -27,10 +27,15 @@ const statements = perDatabase((db) => ({
      ON CONFLICT (id) DO UPDATE SET ended_at = excluded.ended_at, duration_ms = excluded.duration_ms, note = excluded.note,
        version = excluded.version, deleted_at = excluded.deleted_at`,
   ),
-  byItem: db.prepare<[string], TimeEntryRow>(`SELECT ${COLUMNS} FROM time_entries WHERE work_item_id = ? AND deleted_at IS NULL ORDER BY started_at, id`),
-  byUser: db.prepare<[string], TimeEntryRow>(`SELECT ${COLUMNS} FROM time_entries WHERE user_id = ? AND deleted_at IS NULL ORDER BY started_at, id`),
-  byItemAndUser: db.prepare<[string, string], TimeEntryRow>(
-    `SELECT ${COLUMNS} FROM time_entries WHERE work_item_id = ? AND user_id = ? AND deleted_at IS NULL ORDER BY started_at, id`,
+  // One statement for the three filters: an empty filter value matches every row.
+  page: db.prepare<[string, string, string, string, number, string, number], TimeEntryRow>(
+    `SELECT ${COLUMNS} FROM time_entries
+     WHERE (? = '' OR work_item_id = ?) AND (? = '' OR user_id = ?) AND deleted_at IS NULL AND (started_at, id) > (?, ?)
+     ORDER BY started_at, id LIMIT ?`,
+  ),
+  totalsByProject: db.prepare<[number, string, string, string, string], { project_id: string; total: number }>(
+    `SELECT project_id, SUM(CASE WHEN ended_at IS NULL THEN MAX(0, ? - started_at) ELSE duration_ms END) AS total FROM time_entries
+     WHERE (? = '' OR work_item_id = ?) AND (? = '' OR user_id = ?) AND deleted_at IS NULL GROUP BY project_id`,
   ),
   spentByItems: db.prepare<[string], { work_item_id: string; spent: number }>(
     `SELECT work_item_id, SUM(duration_ms) AS spent FROM time_entries
@@ -51,6 +56,12 @@ const toEntry = (r: TimeEntryRow): TimeEntry => ({
   createdAt: r.created_at,
   deletedAt: r.deleted_at,
 });
+
+/** Which entries to list: by item, by user, or both. */
+export interface TimeEntryFilter {
+  workItemId?: string;
+  userId?: string;
+}
 
 /** SQL over the `time_entries` table. */
 export const timeEntriesRepo = {
@@ -78,13 +89,20 @@ export const timeEntriesRepo = {
       deleted_at: e.deletedAt,
     });
   },
-  /** Live entries, oldest first, by item and/or user. */
-  list(db: Database, filter: { workItemId?: string; userId?: string }): TimeEntry[] {
-    const s = statements(db);
-    if (filter.workItemId && filter.userId) return s.byItemAndUser.all(filter.workItemId, filter.userId).map(toEntry);
-    if (filter.workItemId) return s.byItem.all(filter.workItemId).map(toEntry);
-    if (filter.userId) return s.byUser.all(filter.userId).map(toEntry);
-    return [];
+  /** Up to `limit` live entries by item and/or user (at least one given), after (`startedAt`, `id`), oldest first. */
+  list(db: Database, filter: TimeEntryFilter, page: { after?: readonly [number, string]; limit: number }): TimeEntry[] {
+    const item = filter.workItemId ?? "";
+    const user = filter.userId ?? "";
+    if (!item && !user) return [];
+    const [startedAt, id] = page.after ?? [Number.MIN_SAFE_INTEGER, ""];
+    return statements(db).page.all(item, item, user, user, startedAt, id, page.limit).map(toEntry);
+  },
+  /** Time of every live entry matching the filter, per project (running timers count until `now`). */
+  totalsByProject(db: Database, filter: TimeEntryFilter, now: number): Map<string, number> {
+    const item = filter.workItemId ?? "";
+    const user = filter.userId ?? "";
+    if (!item && !user) return new Map();
+    return new Map(statements(db).totalsByProject.all(now, item, item, user, user).map((r) => [r.project_id, r.total]));
   },
   /** Finished time per item, for the items given. */
   spentByItem(db: Database, itemIds: readonly string[]): Map<string, number> {

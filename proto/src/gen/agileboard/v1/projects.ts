@@ -68,10 +68,16 @@ export interface CreateProjectRequest {
 export interface ListProjectsRequest {
   /** Include archived projects. */
   includeArchived: boolean;
+  /** 0 = the default (200); at most 500. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first. */
+  pageToken: string;
 }
 
 export interface ProjectList {
   projects: Project[];
+  /** Set when more projects follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 export interface UpdateProjectRequest {
@@ -96,10 +102,15 @@ export interface RemoveProjectMemberRequest {
 
 export interface ListProjectMembersRequest {
   projectId: string;
+  /** 0 = the default (500); at most 1000. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface ProjectMemberList {
   members: ProjectMember[];
+  /** Set when more members follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 /**
@@ -489,13 +500,19 @@ export const CreateProjectRequest: MessageFns<CreateProjectRequest> = {
 };
 
 function createBaseListProjectsRequest(): ListProjectsRequest {
-  return { includeArchived: false };
+  return { includeArchived: false, pageSize: 0, pageToken: "" };
 }
 
 export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
   encode(message: ListProjectsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.includeArchived !== false) {
       writer.uint32(8).bool(message.includeArchived);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -521,6 +538,22 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
             message.includeArchived = reader.bool();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -539,18 +572,23 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
   fromPartial(object: DeepPartial<ListProjectsRequest>): ListProjectsRequest {
     const message = createBaseListProjectsRequest();
     message.includeArchived = object.includeArchived ?? false;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseProjectList(): ProjectList {
-  return { projects: [] };
+  return { projects: [], nextPageToken: "" };
 }
 
 export const ProjectList: MessageFns<ProjectList> = {
   encode(message: ProjectList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.projects) {
       Project.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -576,6 +614,14 @@ export const ProjectList: MessageFns<ProjectList> = {
             message.projects.push(Project.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -594,6 +640,7 @@ export const ProjectList: MessageFns<ProjectList> = {
   fromPartial(object: DeepPartial<ProjectList>): ProjectList {
     const message = createBaseProjectList();
     message.projects = object.projects?.map((e) => Project.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -848,13 +895,19 @@ export const RemoveProjectMemberRequest: MessageFns<RemoveProjectMemberRequest> 
 };
 
 function createBaseListProjectMembersRequest(): ListProjectMembersRequest {
-  return { projectId: "" };
+  return { projectId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = {
   encode(message: ListProjectMembersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.projectId !== "") {
       writer.uint32(10).string(message.projectId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -880,6 +933,22 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
             message.projectId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -898,18 +967,23 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
   fromPartial(object: DeepPartial<ListProjectMembersRequest>): ListProjectMembersRequest {
     const message = createBaseListProjectMembersRequest();
     message.projectId = object.projectId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseProjectMemberList(): ProjectMemberList {
-  return { members: [] };
+  return { members: [], nextPageToken: "" };
 }
 
 export const ProjectMemberList: MessageFns<ProjectMemberList> = {
   encode(message: ProjectMemberList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.members) {
       ProjectMember.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -935,6 +1009,14 @@ export const ProjectMemberList: MessageFns<ProjectMemberList> = {
             message.members.push(ProjectMember.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -953,6 +1035,7 @@ export const ProjectMemberList: MessageFns<ProjectMemberList> = {
   fromPartial(object: DeepPartial<ProjectMemberList>): ProjectMemberList {
     const message = createBaseProjectMemberList();
     message.members = object.members?.map((e) => ProjectMember.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -1664,6 +1747,30 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "includeArchived",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "page_size",
+        "number": 2,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageSize",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "page_token",
+        "number": 3,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageToken",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -1686,6 +1793,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "projects",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "next_page_token",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "nextPageToken",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -1871,6 +1990,30 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "projectId",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "page_size",
+        "number": 2,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageSize",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "page_token",
+        "number": 3,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageToken",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -1893,6 +2036,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "members",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "next_page_token",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "nextPageToken",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -2110,39 +2265,69 @@ export const protoMetadata: ProtoMetadata = {
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 3, 2, 1],
+        "span": [41, 2, 22],
+        "leadingComments": " 0 = the default (200); at most 500. A page also ends early at about 1 MiB.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 3, 2, 2],
+        "span": [43, 2, 24],
+        "leadingComments": " next_page_token of the previous page; empty for the first.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 4, 2, 1],
+        "span": [49, 2, 29],
+        "leadingComments": " Set when more projects follow: pass it as page_token.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 6],
-        "span": [55, 0, 59, 1],
+        "span": [61, 0, 65, 1],
         "leadingComments": " Adds a member, or changes the role of an existing one (upsert).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 8, 2, 1],
+        "span": [75, 2, 22],
+        "leadingComments": " 0 = the default (500); at most 1000. A page also ends early at about 1 MiB.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 9, 2, 1],
+        "span": [82, 2, 29],
+        "leadingComments": " Set when more members follow: pass it as page_token.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [5, 0],
-        "span": [75, 0, 80, 1],
+        "span": [86, 0, 91, 1],
         "leadingComments": " What a caller may need to do in a project.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 10],
-        "span": [84, 0, 87, 1],
+        "span": [95, 0, 98, 1],
         "leadingComments":
           " Internal: asked by the other services before they act on a project. The\n caller is the identity in the call's metadata.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 11, 2, 1],
-        "span": [92, 2, 23],
+        "span": [103, 2, 23],
         "leadingComments": " The caller's effective role; UNSPECIFIED when not a member.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [99, 0, 109, 1],
+        "span": [110, 0, 120, 1],
         "leadingComments": " Owns projects, membership and roles; answers permission checks.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 7],
-        "span": [108, 2, 76],
+        "span": [119, 2, 76],
         "leadingComments": " Internal; no ClientFrame case routes here.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],

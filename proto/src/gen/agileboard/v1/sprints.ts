@@ -100,10 +100,15 @@ export interface RebuildReportModelReply {
 
 export interface ListSprintsRequest {
   projectId: string;
+  /** 0 = the default (200); at most 500. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface SprintList {
   sprints: Sprint[];
+  /** Set when more sprints follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 export interface GetSprintReportRequest {
@@ -1029,13 +1034,19 @@ export const RebuildReportModelReply: MessageFns<RebuildReportModelReply> = {
 };
 
 function createBaseListSprintsRequest(): ListSprintsRequest {
-  return { projectId: "" };
+  return { projectId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
   encode(message: ListSprintsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.projectId !== "") {
       writer.uint32(10).string(message.projectId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -1061,6 +1072,22 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
             message.projectId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1079,18 +1106,23 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
   fromPartial(object: DeepPartial<ListSprintsRequest>): ListSprintsRequest {
     const message = createBaseListSprintsRequest();
     message.projectId = object.projectId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseSprintList(): SprintList {
-  return { sprints: [] };
+  return { sprints: [], nextPageToken: "" };
 }
 
 export const SprintList: MessageFns<SprintList> = {
   encode(message: SprintList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.sprints) {
       Sprint.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -1116,6 +1148,14 @@ export const SprintList: MessageFns<SprintList> = {
             message.sprints.push(Sprint.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1134,6 +1174,7 @@ export const SprintList: MessageFns<SprintList> = {
   fromPartial(object: DeepPartial<SprintList>): SprintList {
     const message = createBaseSprintList();
     message.sprints = object.sprints?.map((e) => Sprint.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -2369,6 +2410,30 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "projectId",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "page_size",
+        "number": 2,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageSize",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "page_token",
+        "number": 3,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageToken",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -2391,6 +2456,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "sprints",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "next_page_token",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "nextPageToken",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -2714,20 +2791,32 @@ export const protoMetadata: ProtoMetadata = {
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 10, 2, 1],
+        "span": [81, 2, 22],
+        "leadingComments": " 0 = the default (200); at most 500. A page also ends early at about 1 MiB.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 11, 2, 1],
+        "span": [88, 2, 29],
+        "leadingComments": " Set when more sprints follow: pass it as page_token.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 15, 2, 4],
-        "span": [108, 2, 38],
+        "span": [113, 2, 38],
         "leadingComments": " The project's last completed sprints, oldest first.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [112, 0, 125, 1],
+        "span": [117, 0, 130, 1],
         "leadingComments": " Owns sprints and their reports.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 9],
-        "span": [123, 2, 86],
+        "span": [128, 2, 86],
         "leadingComments": " Internal; no ClientFrame case routes here.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],

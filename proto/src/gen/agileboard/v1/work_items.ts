@@ -180,10 +180,15 @@ export interface DeleteCommentRequest {
 
 export interface ListCommentsRequest {
   workItemId: string;
+  /** 0 = the default (100); at most 500. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface CommentList {
   comments: Comment[];
+  /** Set when more comments follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 export interface TimeEntry {
@@ -223,12 +228,17 @@ export interface DeleteTimeEntryRequest {
 export interface ListTimeEntriesRequest {
   workItemId: string;
   userId: string;
+  /** 0 = the default (200); at most 1000. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface TimeEntryList {
   entries: TimeEntry[];
-  /** Sum of the listed entries' durations (running timers count until now). */
+  /** Sum of the durations of every matching entry, on all pages (running timers count until now). */
   totalDurationMs: number;
+  /** Set when more entries follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 export interface Dependency {
@@ -254,10 +264,15 @@ export interface RemoveDependencyRequest {
 /** Both directions: edges where the item blocks and where it is blocked. */
 export interface ListDependenciesRequest {
   workItemId: string;
+  /** 0 = the default (500); at most 1000. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface DependencyList {
   dependencies: Dependency[];
+  /** Set when more dependencies follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 function createBaseWorkItem(): WorkItem {
@@ -1970,13 +1985,19 @@ export const DeleteCommentRequest: MessageFns<DeleteCommentRequest> = {
 };
 
 function createBaseListCommentsRequest(): ListCommentsRequest {
-  return { workItemId: "" };
+  return { workItemId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
   encode(message: ListCommentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.workItemId !== "") {
       writer.uint32(10).string(message.workItemId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -2002,6 +2023,22 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
             message.workItemId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2020,18 +2057,23 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
   fromPartial(object: DeepPartial<ListCommentsRequest>): ListCommentsRequest {
     const message = createBaseListCommentsRequest();
     message.workItemId = object.workItemId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseCommentList(): CommentList {
-  return { comments: [] };
+  return { comments: [], nextPageToken: "" };
 }
 
 export const CommentList: MessageFns<CommentList> = {
   encode(message: CommentList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.comments) {
       Comment.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2057,6 +2099,14 @@ export const CommentList: MessageFns<CommentList> = {
             message.comments.push(Comment.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2075,6 +2125,7 @@ export const CommentList: MessageFns<CommentList> = {
   fromPartial(object: DeepPartial<CommentList>): CommentList {
     const message = createBaseCommentList();
     message.comments = object.comments?.map((e) => Comment.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -2509,7 +2560,7 @@ export const DeleteTimeEntryRequest: MessageFns<DeleteTimeEntryRequest> = {
 };
 
 function createBaseListTimeEntriesRequest(): ListTimeEntriesRequest {
-  return { workItemId: "", userId: "" };
+  return { workItemId: "", userId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
@@ -2519,6 +2570,12 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
     }
     if (message.userId !== "") {
       writer.uint32(18).string(message.userId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
     }
     return writer;
   },
@@ -2552,6 +2609,22 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
             message.userId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2571,12 +2644,14 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
     const message = createBaseListTimeEntriesRequest();
     message.workItemId = object.workItemId ?? "";
     message.userId = object.userId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseTimeEntryList(): TimeEntryList {
-  return { entries: [], totalDurationMs: 0 };
+  return { entries: [], totalDurationMs: 0, nextPageToken: "" };
 }
 
 export const TimeEntryList: MessageFns<TimeEntryList> = {
@@ -2586,6 +2661,9 @@ export const TimeEntryList: MessageFns<TimeEntryList> = {
     }
     if (message.totalDurationMs !== 0) {
       writer.uint32(16).int64(message.totalDurationMs);
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(26).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2619,6 +2697,14 @@ export const TimeEntryList: MessageFns<TimeEntryList> = {
             message.totalDurationMs = longToNumber(reader.int64());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2638,6 +2724,7 @@ export const TimeEntryList: MessageFns<TimeEntryList> = {
     const message = createBaseTimeEntryList();
     message.entries = object.entries?.map((e) => TimeEntry.fromPartial(e)) || [];
     message.totalDurationMs = object.totalDurationMs ?? 0;
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -2904,13 +2991,19 @@ export const RemoveDependencyRequest: MessageFns<RemoveDependencyRequest> = {
 };
 
 function createBaseListDependenciesRequest(): ListDependenciesRequest {
-  return { workItemId: "" };
+  return { workItemId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
   encode(message: ListDependenciesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.workItemId !== "") {
       writer.uint32(10).string(message.workItemId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -2936,6 +3029,22 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
             message.workItemId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2954,18 +3063,23 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
   fromPartial(object: DeepPartial<ListDependenciesRequest>): ListDependenciesRequest {
     const message = createBaseListDependenciesRequest();
     message.workItemId = object.workItemId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseDependencyList(): DependencyList {
-  return { dependencies: [] };
+  return { dependencies: [], nextPageToken: "" };
 }
 
 export const DependencyList: MessageFns<DependencyList> = {
   encode(message: DependencyList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.dependencies) {
       Dependency.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2991,6 +3105,14 @@ export const DependencyList: MessageFns<DependencyList> = {
             message.dependencies.push(Dependency.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3009,6 +3131,7 @@ export const DependencyList: MessageFns<DependencyList> = {
   fromPartial(object: DeepPartial<DependencyList>): DependencyList {
     const message = createBaseDependencyList();
     message.dependencies = object.dependencies?.map((e) => Dependency.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -4772,6 +4895,30 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "workItemId",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "page_size",
+        "number": 2,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageSize",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "page_token",
+        "number": 3,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageToken",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -4794,6 +4941,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "comments",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "next_page_token",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "nextPageToken",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -5096,6 +5255,30 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "userId",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "page_size",
+        "number": 3,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageSize",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "page_token",
+        "number": 4,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageToken",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -5130,6 +5313,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "totalDurationMs",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "next_page_token",
+        "number": 3,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "nextPageToken",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -5324,6 +5519,30 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "workItemId",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "page_size",
+        "number": 2,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageSize",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "page_token",
+        "number": 3,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageToken",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -5346,6 +5565,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "dependencies",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "next_page_token",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "nextPageToken",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -5613,32 +5844,69 @@ export const protoMetadata: ProtoMetadata = {
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 14, 2, 1],
+        "span": [158, 2, 22],
+        "leadingComments": " 0 = the default (100); at most 500. A page also ends early at about 1 MiB.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 15, 2, 1],
+        "span": [165, 2, 29],
+        "leadingComments": " Set when more comments follow: pass it as page_token.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 16, 2, 4],
-        "span": [171, 2, 24],
+        "span": [176, 2, 24],
         "leadingComments": " 0 while the timer runs.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 21],
-        "span": [199, 0, 202, 1],
+        "span": [204, 0, 210, 1],
         "leadingComments": " Either filter, or both.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 21, 2, 2],
+        "span": [208, 2, 22],
+        "leadingComments": " 0 = the default (200); at most 1000. A page also ends early at about 1 MiB.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 22, 2, 1],
-        "span": [207, 2, 30],
-        "leadingComments": " Sum of the listed entries' durations (running timers count until now).\n",
+        "span": [215, 2, 30],
+        "leadingComments":
+          " Sum of the durations of every matching entry, on all pages (running timers count until now).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 22, 2, 2],
+        "span": [217, 2, 29],
+        "leadingComments": " Set when more entries follow: pass it as page_token.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 26],
-        "span": [233, 0, 235, 1],
+        "span": [243, 0, 248, 1],
         "leadingComments": " Both directions: edges where the item blocks and where it is blocked.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 26, 2, 1],
+        "span": [246, 2, 22],
+        "leadingComments": " 0 = the default (500); at most 1000.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 27, 2, 1],
+        "span": [253, 2, 29],
+        "leadingComments": " Set when more dependencies follow: pass it as page_token.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [6, 0],
-        "span": [242, 0, 263, 1],
+        "span": [257, 0, 278, 1],
         "leadingComments": " Owns work items, comments, time entries and dependencies.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
