@@ -111,6 +111,53 @@ capabilities:
   value: {{ include "agileboard.replicaAddrs" (dict "root" .root "service" "workitems") | quote }}
 - name: SPRINTS_ADDRS
   value: {{ include "agileboard.replicaAddrs" (dict "root" .root "service" "sprints") | quote }}
+{{- if .root.Values.grpcTls.enabled }}
+- name: GRPC_TLS_CERT
+  value: /etc/agileboard/grpc-tls/tls.crt
+- name: GRPC_TLS_KEY
+  value: /etc/agileboard/grpc-tls/tls.key
+- name: GRPC_TLS_CA
+  value: /etc/agileboard/grpc-tls/ca.crt
+- name: GRPC_TLS_SERVER_NAME
+  value: {{ .root.Values.grpcTls.serverName | quote }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding the internal identity key pair. */}}
+{{- define "agileboard.internalIdentitySecret" -}}
+{{- .Values.internalAuth.existingSecret | default (include "agileboard.componentName" (dict "root" . "component" "internal-identity")) -}}
+{{- end }}
+
+{{/* Volumes of the internal identity key (the private half only for gateways) and of internal TLS. */}}
+{{- define "agileboard.internalVolumes" -}}
+- name: internal-identity
+  secret:
+    secretName: {{ include "agileboard.internalIdentitySecret" .root }}
+    items:
+      {{- if eq .component "gateway" }}
+      - key: tls.key
+        path: tls.key
+      {{- else }}
+      - key: tls.crt
+        path: tls.crt
+      {{- end }}
+{{- if .root.Values.grpcTls.enabled }}
+- name: grpc-tls
+  secret:
+    secretName: {{ required "grpcTls.secretName is required when grpcTls.enabled" .root.Values.grpcTls.secretName }}
+{{- end }}
+{{- end }}
+
+{{/* Mounts of agileboard.internalVolumes. */}}
+{{- define "agileboard.internalMounts" -}}
+- name: internal-identity
+  mountPath: /etc/agileboard/internal-identity
+  readOnly: true
+{{- if .root.Values.grpcTls.enabled }}
+- name: grpc-tls
+  mountPath: /etc/agileboard/grpc-tls
+  readOnly: true
+{{- end }}
 {{- end }}
 
 {{/* Environment of a domain service's container (the server and the migration Job). */}}
@@ -130,6 +177,8 @@ capabilities:
   value: {{ ternary "1" "0" .root.Values.persistence.exclusiveLocking | quote }}
 - name: LEASE_TTL_MS
   value: {{ .root.Values.leases.ttlMs | int64 | quote }}
+- name: INTERNAL_AUTH_PUBLIC_KEY
+  value: /etc/agileboard/internal-identity/tls.crt
 - name: POD_IP
   valueFrom:
     fieldRef:

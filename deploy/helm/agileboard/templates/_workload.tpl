@@ -71,6 +71,10 @@ spec:
               value: /tmp/agileboard
             - name: AUTH_DEV
               value: "0"
+            - name: INTERNAL_AUTH_PRIVATE_KEY
+              value: /etc/agileboard/internal-identity/tls.key
+            - name: INTERNAL_TOKEN_TTL_MS
+              value: {{ $root.Values.internalAuth.tokenTtlMs | int64 | quote }}
             - name: AUTH_JWKS
               value: {{ ternary $root.Values.auth.jwks.url "/etc/agileboard/jwks/jwks.json" (not (empty $root.Values.auth.jwks.url)) | quote }}
             {{- with $root.Values.auth.issuer }}
@@ -123,6 +127,26 @@ spec:
               port: http
             periodSeconds: 5
             failureThreshold: 2
+          {{- else if $root.Values.grpcTls.enabled }}
+          # The kubelet's gRPC probe speaks plaintext only: with mutual TLS, probe the metrics port's /healthz.
+          startupProbe:
+            httpGet:
+              path: /healthz
+              port: metrics
+            periodSeconds: 2
+            failureThreshold: 30
+          livenessProbe:
+            httpGet:
+              path: /healthz
+              port: metrics
+            periodSeconds: 10
+            failureThreshold: 3
+          readinessProbe:
+            httpGet:
+              path: /healthz
+              port: metrics
+            periodSeconds: 5
+            failureThreshold: 2
           {{- else }}
           startupProbe:
             grpc:
@@ -145,6 +169,7 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- include "agileboard.internalMounts" $ctx | nindent 12 }}
             {{- if $isGateway }}
             {{- if empty $root.Values.auth.jwks.url }}
             - name: jwks
@@ -158,6 +183,7 @@ spec:
       volumes:
         - name: tmp
           emptyDir: {}
+        {{- include "agileboard.internalVolumes" $ctx | nindent 8 }}
         {{- if $isGateway }}
         {{- if empty $root.Values.auth.jwks.url }}
         - name: jwks

@@ -1,5 +1,7 @@
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InternalTokenSigner, InternalTokenVerifier, loadInternalSigningKeys, loadInternalVerifyKeys } from "@agileboard/kit";
 import { helm, REPO_ROOT } from "@agileboard/testkit";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -63,6 +65,7 @@ describe("the Helm chart, checked with the real helm", () => {
     expect(message).toMatch(/gateway\/replicaCount': minimum/);
     expect(message).toMatch(/additional properties 'replicas' not allowed/);
     expect(message).toMatch(/nats\/replicas': value must be one of 1, 3, 5/);
+    expect(message).toMatch(/grpcTls\/secretName': minLength/);
   });
 
   it("runs each service with its replica count, images at the chart's appVersion", () => {
@@ -88,6 +91,60 @@ describe("the Helm chart, checked with the real helm", () => {
     expect(gw.livenessProbe.httpGet.path).toBe("/healthz");
     expect(gw.startupProbe.httpGet.path).toBe("/healthz");
     expect(gw.readinessProbe.httpGet.path).toBe("/readyz");
+  });
+
+  it("generates an internal identity key pair the services can verify, the private half mounted into gateways only", async () => {
+    const objects = render();
+    const secret = find(objects, "Secret", "rel-agileboard-internal-identity");
+    expect(secret.metadata.annotations?.["helm.sh/resource-policy"]).toBe("keep");
+    const dir = mkdtempSync(join(tmpdir(), "agileboard-chart-"));
+    try {
+      writeFileSync(join(dir, "tls.key"), Buffer.from(secret.data["tls.key"], "base64"));
+      writeFileSync(join(dir, "tls.crt"), Buffer.from(secret.data["tls.crt"], "base64"));
+      const signer = new InternalTokenSigner(loadInternalSigningKeys(join(dir, "tls.key")), 60_000);
+      const { token } = await signer.mint({ tenantId: "acme", userId: "josé", roles: [], origin: "" }, "workitems");
+      const verified = await new InternalTokenVerifier(loadInternalVerifyKeys(join(dir, "tls.crt")), "workitems").verify(token);
+      expect(verified.userId).toBe("josé");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const service of SERVICES) {
+      const deployment = find(objects, "Deployment", `rel-agileboard-${service}`);
+      const volume = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === "internal-identity");
+      expect(volume.secret.secretName).toBe("rel-agileboard-internal-identity");
+      const env = envOf(deployment);
+      if (service === "gateway") {
+        expect(volume.secret.items).toEqual([{ key: "tls.key", path: "tls.key" }]);
+        expect(env["INTERNAL_AUTH_PRIVATE_KEY"]).toBe("/etc/agileboard/internal-identity/tls.key");
+      } else {
+        expect(volume.secret.items).toEqual([{ key: "tls.crt", path: "tls.crt" }]);
+        expect(env["INTERNAL_AUTH_PUBLIC_KEY"]).toBe("/etc/agileboard/internal-identity/tls.crt");
+        expect(env["INTERNAL_AUTH_PRIVATE_KEY"]).toBeUndefined();
+      }
+    }
+  });
+
+  it("turns on mutual TLS from a cert-manager Secret, probing services over HTTP then", () => {
+    const objects = render("ci/grpc-tls.yaml");
+    expect(objects.some((o) => o.kind === "Secret" && o.metadata.name === "rel-agileboard-internal-identity")).toBe(false);
+    for (const service of SERVICES) {
+      const deployment = find(objects, "Deployment", `rel-agileboard-${service}`);
+      const env = envOf(deployment);
+      expect(env).toMatchObject({
+        GRPC_TLS_CERT: "/etc/agileboard/grpc-tls/tls.crt",
+        GRPC_TLS_KEY: "/etc/agileboard/grpc-tls/tls.key",
+        GRPC_TLS_CA: "/etc/agileboard/grpc-tls/ca.crt",
+        GRPC_TLS_SERVER_NAME: "agileboard-internal",
+      });
+      const volumes = deployment.spec.template.spec.volumes;
+      expect(volumes.find((v: { name: string }) => v.name === "grpc-tls").secret.secretName).toBe("agileboard-internal-tls");
+      expect(volumes.find((v: { name: string }) => v.name === "internal-identity").secret.secretName).toBe("agileboard-internal-identity");
+      if (service !== "gateway") {
+        const c = container(deployment);
+        for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) expect(c[probe].httpGet).toEqual({ path: "/healthz", port: "metrics" });
+      }
+    }
+    expect(envOf(find(render(), "Deployment", "rel-agileboard-tenancy"))["GRPC_TLS_CERT"]).toBeUndefined();
   });
 
   it("points every caller's replica lists at the services' headless Services", () => {
