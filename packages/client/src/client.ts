@@ -193,7 +193,7 @@ export class AgileboardClient {
   private readonly calls = new Map<string, Call>();
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly subscriptions = new Map<string, ProjectSubscription>();
-  /** Waits of the replay loop and subscribe retries, cut short by `close()`. */
+  /** Waits of the replay loop and subscribe retries, cut short when the connection goes or the client closes. */
   private readonly sleepers = new Set<{ timer: Timer; wake: () => void }>();
 
   /** Use `connect()`. */
@@ -323,11 +323,7 @@ export class AgileboardClient {
       }
       this.isOpen = false;
       for (const name of [...this.timers.keys()]) this.clearTimer(name);
-      for (const sleeper of [...this.sleepers]) {
-        clearTimeout(sleeper.timer);
-        sleeper.wake();
-      }
-      this.sleepers.clear();
+      this.wakeSleepers();
       this.network?.removeEventListener("offline", this.onNetworkOffline);
       this.network?.removeEventListener("online", this.onNetworkOnline);
       const closed = new ClientClosedError();
@@ -451,6 +447,8 @@ export class AgileboardClient {
     for (const name of ["connect", "heartbeat", "refresh", "reconnect"] as const) this.clearTimer(name);
     this.failCalls(error);
     this.queue.markAllUnsent();
+    // A replay pausing after RATE_LIMITED must not hold up the next connection's replay.
+    this.wakeSleepers();
   }
 
   private abandonSocket(): void {
@@ -695,7 +693,7 @@ export class AgileboardClient {
     if (error.code === "UNAUTHENTICATED") {
       // Refused for an expired token, not executed: reconnect with a new one and replay it.
       queueMicrotask(() => this.lost("the token expired", { immediate: true }));
-      return "retry";
+      return "lost";
     }
     if (TRANSIENT_CODES.has(error.code)) {
       if (!this.draining) void this.drain();
@@ -911,7 +909,15 @@ export class AgileboardClient {
     this.emit("error", context ? new Error(`${context}: ${error.message}`, { cause: error }) : error);
   }
 
-  /** Resolves after `ms`, or at once when the client closes. */
+  private wakeSleepers(): void {
+    for (const sleeper of [...this.sleepers]) {
+      clearTimeout(sleeper.timer);
+      sleeper.wake();
+    }
+    this.sleepers.clear();
+  }
+
+  /** Resolves after `ms`, or at once when the connection is lost or the client closes. */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const sleeper = {

@@ -2,7 +2,7 @@ import { uniqueProjectKey, type TestSystem, type TokenClaims } from "@agileboard
 import WebSocket from "ws";
 import { connect, type AgileboardClient, type ConnectOptions, type NetworkEvents } from "../src/index.js";
 
-/** Options of `sdkClient`: the user and token claims, plus any connect option. */
+/** Options of `ClientPool.open`: the token claims, plus any connect option. */
 export type SdkClientOptions = Partial<ConnectOptions> & { claims?: TokenClaims; url?: string };
 
 /** Clients a test file opened, closed by `closeAll` in afterAll/afterEach. */
