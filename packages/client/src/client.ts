@@ -218,6 +218,11 @@ export class AgileboardClient {
       options.networkEvents === null ? undefined : (options.networkEvents ?? (typeof global.addEventListener === "function" ? (global as NetworkEvents) : undefined));
     this.network?.addEventListener("offline", this.onNetworkOffline);
     this.network?.addEventListener("online", this.onNetworkOnline);
+    // A page loaded without a network hears no `offline` event: ask the browser how it stands.
+    if (this.network && (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false) {
+      this.networkDown = true;
+      this.current = { ...this.current, status: "offline" };
+    }
     this.open();
   }
 
@@ -866,7 +871,7 @@ export class AgileboardClient {
       this.current = { ...this.current, pendingCount: this.queue.size };
       this.emit("state", this.current);
     }
-    this.emit("pending", this.pending);
+    if (this.listeners.pending.size > 0) this.emit("pending", this.pending);
   }
 
   private waitForStatus(timeoutMs: number, onlyWhileConnecting: boolean): Promise<void> {

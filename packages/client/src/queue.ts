@@ -56,6 +56,7 @@ export interface QueueEntry {
  */
 export class MutationQueue {
   private list: QueueEntry[] = [];
+  private readonly byId = new Map<string, QueueEntry>();
   private nextSeq = 1;
   private writes: Promise<void>;
   /** Resolves when the store's records are loaded (they come before anything added since). */
@@ -69,6 +70,7 @@ export class MutationQueue {
       (records) => {
         const loaded = [...records].sort((a, b) => a.seq - b.seq).map((mutation) => ({ mutation, sent: false, replayed: true }));
         this.list = [...loaded, ...this.list];
+        for (const e of loaded) this.byId.set(e.mutation.messageId, e);
         this.nextSeq = Math.max(this.nextSeq, ...loaded.map((e) => e.mutation.seq + 1));
       },
       (err: unknown) => onStoreError(err),
@@ -89,6 +91,7 @@ export class MutationQueue {
   add(mutation: Omit<QueuedMutation, "seq">): QueueEntry {
     const entry: QueueEntry = { mutation: { ...mutation, seq: this.nextSeq++ }, sent: false, replayed: false };
     this.list.push(entry);
+    this.byId.set(entry.mutation.messageId, entry);
     this.write(() => this.store.put(entry.mutation));
     return entry;
   }
@@ -98,6 +101,7 @@ export class MutationQueue {
     const index = this.list.indexOf(entry);
     if (index < 0) return;
     this.list.splice(index, 1);
+    if (this.byId.get(entry.mutation.messageId) === entry) this.byId.delete(entry.mutation.messageId);
     this.write(() => this.store.delete(entry.mutation.seq));
   }
 
@@ -108,7 +112,7 @@ export class MutationQueue {
 
   /** Finds the entry of a message id. */
   byMessageId(messageId: string): QueueEntry | undefined {
-    return this.list.find((e) => e.mutation.messageId === messageId);
+    return this.byId.get(messageId);
   }
 
   /** The socket is gone: nothing is in flight any more. */
