@@ -24,7 +24,7 @@ describe("the client's connection against the gateway", () => {
   });
 
   it("finds a socket that stays open but silent with its heartbeat, and reconnects", async () => {
-    const client = await pool.online({ url: proxy.url, heartbeatIntervalMs: 200, heartbeatTimeoutMs: 300, connectTimeoutMs: 500, backoff: { initialMs: 50, maxMs: 200 } });
+    const client = await pool.online({ url: proxy.url, heartbeatIntervalMs: 200, heartbeatTimeoutMs: 1_000, connectTimeoutMs: 1_000, backoff: { initialMs: 50, maxMs: 200 } });
     const statuses = recordStatuses(client);
     const connections = proxy.connections;
     proxy.setMode("blackhole");

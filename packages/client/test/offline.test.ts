@@ -22,7 +22,7 @@ describe("the offline queue against the gateway", () => {
   const pool = new ClientPool(() => system);
   /** A client behind the proxy that notices a dead socket quickly and retries often. */
   const behindProxy = (extra: Parameters<ClientPool["online"]>[0] = {}) =>
-    pool.online({ url: proxy.url, heartbeatIntervalMs: 200, heartbeatTimeoutMs: 300, connectTimeoutMs: 500, backoff: { initialMs: 50, maxMs: 500 }, ...extra });
+    pool.online({ url: proxy.url, heartbeatIntervalMs: 200, heartbeatTimeoutMs: 1_000, connectTimeoutMs: 1_000, backoff: { initialMs: 50, maxMs: 500 }, ...extra });
   /** Cuts bob off the network and waits until he knows. */
   const cutOff = async (client: AgileboardClient) => {
     proxy.setMode("blackhole");

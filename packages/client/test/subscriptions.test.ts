@@ -26,7 +26,7 @@ describe("client subscriptions against the gateway", () => {
   let proxy: TcpProxy;
   const pool = new ClientPool(() => system);
   /** A client behind the proxy that notices a dead socket quickly. */
-  const watcher = () => pool.online({ url: proxy.url, heartbeatIntervalMs: 200, heartbeatTimeoutMs: 300, connectTimeoutMs: 500, backoff: { initialMs: 50, maxMs: 500 } });
+  const watcher = () => pool.online({ url: proxy.url, heartbeatIntervalMs: 200, heartbeatTimeoutMs: 1_000, connectTimeoutMs: 1_000, backoff: { initialMs: 50, maxMs: 500 } });
 
   beforeAll(async () => {
     system = await startTestSystem({ bus: "nats" });
