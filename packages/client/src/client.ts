@@ -321,10 +321,8 @@ export class AgileboardClient {
       const socket = this.socket;
       this.socket = undefined;
       if (socket) {
-        if (this.isOpen) {
-          socket.onclose = socket.onerror = socket.onmessage = () => undefined;
-          socket.close(1000, "client closed");
-        } else discard(socket);
+        if (this.isOpen) closeGracefully(socket);
+        else discard(socket);
       }
       this.isOpen = false;
       for (const name of [...this.timers.keys()]) this.clearTimer(name);
@@ -952,6 +950,17 @@ export class AgileboardClient {
     if (timer !== undefined) clearTimeout(timer);
     this.timers.delete(name);
   }
+}
+
+/** How long a closing handshake may take before the socket is dropped (a dead peer never answers), ms. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** Closes an open socket with 1000; where the implementation can (`ws`), drops it if the peer does not answer. */
+function closeGracefully(socket: WebSocketLike): void {
+  const drop = socket.terminate ? setTimeout(() => socket.terminate?.(), CLOSE_GRACE_MS) : undefined;
+  socket.onerror = socket.onmessage = () => undefined;
+  socket.onclose = () => clearTimeout(drop);
+  socket.close(1000, "client closed");
 }
 
 /**
