@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Workspace packages resolve to their TypeScript sources ("source" export condition), so tests never run
 // against a stale dist/. Processes the tests spawn run the built dist/ (the test command builds first).
@@ -16,7 +16,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "service", include: ["packages/*/test/**/*.test.ts", "services/{tenancy,workitems,sprints}/test/**/*.test.ts"] },
+        test: {
+          name: "service",
+          include: ["packages/*/test/**/*.test.ts", "services/{tenancy,workitems,sprints}/test/**/*.test.ts"],
+          // The SDK's tests run whole systems through the gateway: they are end-to-end tests.
+          exclude: [...configDefaults.exclude, "packages/client/test/**"],
+        },
       },
       {
         extends: true,
@@ -25,7 +30,7 @@ export default defineConfig({
       {
         extends: true,
         // End-to-end files start whole systems and extra processes; one file at a time keeps 2 cores sane.
-        test: { name: "e2e", include: ["services/gateway/test/**/*.test.ts"], fileParallelism: false },
+        test: { name: "e2e", include: ["services/gateway/test/**/*.test.ts", "packages/client/test/**/*.test.ts"], fileParallelism: false },
       },
     ],
   },
