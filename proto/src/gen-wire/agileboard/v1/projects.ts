@@ -55,10 +55,16 @@ export interface CreateProjectRequest {
 export interface ListProjectsRequest {
   /** Include archived projects. */
   includeArchived: boolean;
+  /** 0 = the default (200); at most 500. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  /** next_page_token of the previous page; empty for the first. */
+  pageToken: string;
 }
 
 export interface ProjectList {
   projects: Project[];
+  /** Set when more projects follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 export interface UpdateProjectRequest {
@@ -83,10 +89,15 @@ export interface RemoveProjectMemberRequest {
 
 export interface ListProjectMembersRequest {
   projectId: string;
+  /** 0 = the default (500); at most 1000. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface ProjectMemberList {
   members: ProjectMember[];
+  /** Set when more members follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 /**
@@ -476,13 +487,19 @@ export const CreateProjectRequest: MessageFns<CreateProjectRequest> = {
 };
 
 function createBaseListProjectsRequest(): ListProjectsRequest {
-  return { includeArchived: false };
+  return { includeArchived: false, pageSize: 0, pageToken: "" };
 }
 
 export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
   encode(message: ListProjectsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.includeArchived !== false) {
       writer.uint32(8).bool(message.includeArchived);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -508,6 +525,22 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
             message.includeArchived = reader.bool();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -526,18 +559,23 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
   fromPartial(object: DeepPartial<ListProjectsRequest>): ListProjectsRequest {
     const message = createBaseListProjectsRequest();
     message.includeArchived = object.includeArchived ?? false;
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseProjectList(): ProjectList {
-  return { projects: [] };
+  return { projects: [], nextPageToken: "" };
 }
 
 export const ProjectList: MessageFns<ProjectList> = {
   encode(message: ProjectList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.projects) {
       Project.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -563,6 +601,14 @@ export const ProjectList: MessageFns<ProjectList> = {
             message.projects.push(Project.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -581,6 +627,7 @@ export const ProjectList: MessageFns<ProjectList> = {
   fromPartial(object: DeepPartial<ProjectList>): ProjectList {
     const message = createBaseProjectList();
     message.projects = object.projects?.map((e) => Project.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -835,13 +882,19 @@ export const RemoveProjectMemberRequest: MessageFns<RemoveProjectMemberRequest> 
 };
 
 function createBaseListProjectMembersRequest(): ListProjectMembersRequest {
-  return { projectId: "" };
+  return { projectId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = {
   encode(message: ListProjectMembersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.projectId !== "") {
       writer.uint32(10).string(message.projectId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -867,6 +920,22 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
             message.projectId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -885,18 +954,23 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
   fromPartial(object: DeepPartial<ListProjectMembersRequest>): ListProjectMembersRequest {
     const message = createBaseListProjectMembersRequest();
     message.projectId = object.projectId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseProjectMemberList(): ProjectMemberList {
-  return { members: [] };
+  return { members: [], nextPageToken: "" };
 }
 
 export const ProjectMemberList: MessageFns<ProjectMemberList> = {
   encode(message: ProjectMemberList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.members) {
       ProjectMember.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -922,6 +996,14 @@ export const ProjectMemberList: MessageFns<ProjectMemberList> = {
             message.members.push(ProjectMember.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -940,6 +1022,7 @@ export const ProjectMemberList: MessageFns<ProjectMemberList> = {
   fromPartial(object: DeepPartial<ProjectMemberList>): ProjectMemberList {
     const message = createBaseProjectMemberList();
     message.members = object.members?.map((e) => ProjectMember.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };

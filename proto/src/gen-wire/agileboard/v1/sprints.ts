@@ -87,10 +87,15 @@ export interface RebuildReportModelReply {
 
 export interface ListSprintsRequest {
   projectId: string;
+  /** 0 = the default (200); at most 500. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface SprintList {
   sprints: Sprint[];
+  /** Set when more sprints follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 export interface GetSprintReportRequest {
@@ -1016,13 +1021,19 @@ export const RebuildReportModelReply: MessageFns<RebuildReportModelReply> = {
 };
 
 function createBaseListSprintsRequest(): ListSprintsRequest {
-  return { projectId: "" };
+  return { projectId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
   encode(message: ListSprintsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.projectId !== "") {
       writer.uint32(10).string(message.projectId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -1048,6 +1059,22 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
             message.projectId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1066,18 +1093,23 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
   fromPartial(object: DeepPartial<ListSprintsRequest>): ListSprintsRequest {
     const message = createBaseListSprintsRequest();
     message.projectId = object.projectId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseSprintList(): SprintList {
-  return { sprints: [] };
+  return { sprints: [], nextPageToken: "" };
 }
 
 export const SprintList: MessageFns<SprintList> = {
   encode(message: SprintList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.sprints) {
       Sprint.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -1103,6 +1135,14 @@ export const SprintList: MessageFns<SprintList> = {
             message.sprints.push(Sprint.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1121,6 +1161,7 @@ export const SprintList: MessageFns<SprintList> = {
   fromPartial(object: DeepPartial<SprintList>): SprintList {
     const message = createBaseSprintList();
     message.sprints = object.sprints?.map((e) => Sprint.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };

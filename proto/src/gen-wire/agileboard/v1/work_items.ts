@@ -167,10 +167,15 @@ export interface DeleteCommentRequest {
 
 export interface ListCommentsRequest {
   workItemId: string;
+  /** 0 = the default (100); at most 500. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface CommentList {
   comments: Comment[];
+  /** Set when more comments follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 export interface TimeEntry {
@@ -210,12 +215,17 @@ export interface DeleteTimeEntryRequest {
 export interface ListTimeEntriesRequest {
   workItemId: string;
   userId: string;
+  /** 0 = the default (200); at most 1000. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface TimeEntryList {
   entries: TimeEntry[];
-  /** Sum of the listed entries' durations (running timers count until now). */
+  /** Sum of the durations of every matching entry, on all pages (running timers count until now). */
   totalDurationMs: number;
+  /** Set when more entries follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 export interface Dependency {
@@ -241,10 +251,15 @@ export interface RemoveDependencyRequest {
 /** Both directions: edges where the item blocks and where it is blocked. */
 export interface ListDependenciesRequest {
   workItemId: string;
+  /** 0 = the default (500); at most 1000. */
+  pageSize: number;
+  pageToken: string;
 }
 
 export interface DependencyList {
   dependencies: Dependency[];
+  /** Set when more dependencies follow: pass it as page_token. */
+  nextPageToken: string;
 }
 
 function createBaseWorkItem(): WorkItem {
@@ -1957,13 +1972,19 @@ export const DeleteCommentRequest: MessageFns<DeleteCommentRequest> = {
 };
 
 function createBaseListCommentsRequest(): ListCommentsRequest {
-  return { workItemId: "" };
+  return { workItemId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
   encode(message: ListCommentsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.workItemId !== "") {
       writer.uint32(10).string(message.workItemId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -1989,6 +2010,22 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
             message.workItemId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2007,18 +2044,23 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
   fromPartial(object: DeepPartial<ListCommentsRequest>): ListCommentsRequest {
     const message = createBaseListCommentsRequest();
     message.workItemId = object.workItemId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseCommentList(): CommentList {
-  return { comments: [] };
+  return { comments: [], nextPageToken: "" };
 }
 
 export const CommentList: MessageFns<CommentList> = {
   encode(message: CommentList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.comments) {
       Comment.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2044,6 +2086,14 @@ export const CommentList: MessageFns<CommentList> = {
             message.comments.push(Comment.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2062,6 +2112,7 @@ export const CommentList: MessageFns<CommentList> = {
   fromPartial(object: DeepPartial<CommentList>): CommentList {
     const message = createBaseCommentList();
     message.comments = object.comments?.map((e) => Comment.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -2496,7 +2547,7 @@ export const DeleteTimeEntryRequest: MessageFns<DeleteTimeEntryRequest> = {
 };
 
 function createBaseListTimeEntriesRequest(): ListTimeEntriesRequest {
-  return { workItemId: "", userId: "" };
+  return { workItemId: "", userId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
@@ -2506,6 +2557,12 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
     }
     if (message.userId !== "") {
       writer.uint32(18).string(message.userId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
     }
     return writer;
   },
@@ -2539,6 +2596,22 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
             message.userId = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2558,12 +2631,14 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
     const message = createBaseListTimeEntriesRequest();
     message.workItemId = object.workItemId ?? "";
     message.userId = object.userId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseTimeEntryList(): TimeEntryList {
-  return { entries: [], totalDurationMs: 0 };
+  return { entries: [], totalDurationMs: 0, nextPageToken: "" };
 }
 
 export const TimeEntryList: MessageFns<TimeEntryList> = {
@@ -2573,6 +2648,9 @@ export const TimeEntryList: MessageFns<TimeEntryList> = {
     }
     if (message.totalDurationMs !== 0) {
       writer.uint32(16).int64(message.totalDurationMs);
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(26).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2606,6 +2684,14 @@ export const TimeEntryList: MessageFns<TimeEntryList> = {
             message.totalDurationMs = longToNumber(reader.int64());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2625,6 +2711,7 @@ export const TimeEntryList: MessageFns<TimeEntryList> = {
     const message = createBaseTimeEntryList();
     message.entries = object.entries?.map((e) => TimeEntry.fromPartial(e)) || [];
     message.totalDurationMs = object.totalDurationMs ?? 0;
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -2891,13 +2978,19 @@ export const RemoveDependencyRequest: MessageFns<RemoveDependencyRequest> = {
 };
 
 function createBaseListDependenciesRequest(): ListDependenciesRequest {
-  return { workItemId: "" };
+  return { workItemId: "", pageSize: 0, pageToken: "" };
 }
 
 export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
   encode(message: ListDependenciesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.workItemId !== "") {
       writer.uint32(10).string(message.workItemId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -2923,6 +3016,22 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
             message.workItemId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2941,18 +3050,23 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
   fromPartial(object: DeepPartial<ListDependenciesRequest>): ListDependenciesRequest {
     const message = createBaseListDependenciesRequest();
     message.workItemId = object.workItemId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseDependencyList(): DependencyList {
-  return { dependencies: [] };
+  return { dependencies: [], nextPageToken: "" };
 }
 
 export const DependencyList: MessageFns<DependencyList> = {
   encode(message: DependencyList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.dependencies) {
       Dependency.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -2978,6 +3092,14 @@ export const DependencyList: MessageFns<DependencyList> = {
             message.dependencies.push(Dependency.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2996,6 +3118,7 @@ export const DependencyList: MessageFns<DependencyList> = {
   fromPartial(object: DeepPartial<DependencyList>): DependencyList {
     const message = createBaseDependencyList();
     message.dependencies = object.dependencies?.map((e) => Dependency.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
