@@ -1,5 +1,10 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { hostname } from "node:os";
 import { commonEnv, ConfigError, envBool, envInt, envOptionalString, envString, grpcTlsEnv, listenEnv, loadConfig, replicaEnv } from "@agileboard/kit";
+
+// <root>/services/gateway/{src,dist}/config.* -> <root>/web/dist
+const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../web/dist");
 
 /** The variables the gateway reads. Names from SPEC §4 are fixed. */
 export const gatewayEnv = {
@@ -37,6 +42,7 @@ export const gatewayEnv = {
   PRESENCE_HEARTBEAT_MS: envInt({ default: 5_000, min: 100, max: 600_000 }).describe(
     "How often a gateway repeats who has a project open; presence not repeated for 3 periods (a dead gateway) expires.",
   ),
+  WEB_DIR: envString({ default: DEFAULT_WEB_DIR }).describe("The built web app served at / (index.html, assets/, embed/). Default: the repository's web/dist."),
   GATEWAY_ID: envString({ default: `${hostname()}-${process.pid}`, pattern: /^[A-Za-z0-9_.-]{1,64}$/, form: "1-64 letters, digits, _ . -" }).describe(
     "This replica's id in event origins (default host-pid); unique per replica.",
   ),

@@ -28,6 +28,7 @@ import { PresenceTracker } from "./fanout/presence.js";
 import { ProjectFeeds } from "./fanout/project-feeds.js";
 import { Subscriptions } from "./fanout/subscriptions.js";
 import { registerRoutes } from "./http/routes.js";
+import { registerWebApp } from "./http/web-app.js";
 import { CLOSE_TOKEN_EXPIRED, Connection } from "./ws/connection.js";
 import { ConnectionRegistry } from "./ws/registry.js";
 import { createUpgradeHandler, SUBPROTOCOL } from "./ws/upgrade.js";
@@ -160,6 +161,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
     }),
     ...(devSigner ? { devSigner } : {}),
   });
+  await registerWebApp(app, { webDir: config.WEB_DIR, devAuth: Boolean(devSigner) });
   await app.listen({ host: config.HOST, port: config.PORT });
   app.server.on("upgrade", createUpgradeHandler({ wss, verifier, registry, logger, isDraining: () => draining, onConnection }));
   const address = app.server.address();

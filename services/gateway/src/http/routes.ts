@@ -19,7 +19,7 @@ const devTokenBody = z.object({
   ttl_seconds: z.number().int().min(1).max(DEV_TOKEN_MAX_TTL_S).default(3600),
 });
 
-/** /healthz, /readyz, /metrics, the index page and, in dev mode, POST /dev/token. */
+/** /healthz, /readyz, /metrics and, in dev mode, POST /dev/token. */
 export function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get("/healthz", async () => ({ status: "ok" }));
 
@@ -31,10 +31,6 @@ export function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get("/metrics", async (_req, reply) => {
     return reply.header("content-type", metricsRegistry.contentType).send(await metricsRegistry.metrics());
-  });
-
-  app.get("/", async (req, reply) => {
-    return reply.type("text/html; charset=utf-8").send(indexPage(Boolean(deps.devSigner), req.headers.host ?? "localhost:8080"));
   });
 
   const signer = deps.devSigner;
@@ -52,17 +48,4 @@ export function registerRoutes(app: FastifyInstance, deps: HttpDeps): void {
       return { token, expires_at_ms: expiresAtMs, tenant_id: b.tenant_id, user_id: b.user_id, roles: b.roles };
     });
   }
-}
-
-function indexPage(dev: boolean, host: string): string {
-  const tokenHelp = dev
-    ? `<p>Get a dev token: <code>curl -s -XPOST http://${host}/dev/token -H 'content-type: application/json' -d '{"tenant_id":"acme","user_id":"alice"}'</code></p>`
-    : "<p>Connect with a JWT from your identity provider.</p>";
-  return `<!doctype html><html><head><meta charset="utf-8"><title>agileboard</title></head><body>
-<h1>agileboard gateway</h1>
-<p>WebSocket: <code>GET /ws</code>, binary <code>agileboard.v1.ClientFrame</code> frames, token as
-<code>Authorization: Bearer &lt;jwt&gt;</code> or subprotocols <code>agileboard.v1, bearer.&lt;jwt&gt;</code>.</p>
-${tokenHelp}
-<p><a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></p>
-</body></html>`;
 }
