@@ -12,7 +12,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["proto/**/*.test.ts", "packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "scripts/**/*.test.ts"] },
+        test: { name: "unit", include: ["proto/**/*.test.ts", "packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "web/src/**/*.test.ts", "scripts/**/*.test.ts"] },
       },
       {
         extends: true,

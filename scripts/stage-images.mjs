@@ -52,6 +52,10 @@ function stage(service) {
   cpSync(join(serviceDir, "dist"), join(app, "dist"), { recursive: true, filter: (p) => !p.endsWith(".map") });
   if (service !== "gateway") {
     for (const ns of ["kit", service]) cpSync(join(root, "migrations", ns), join(app, "migrations", ns), { recursive: true });
+  } else {
+    // The gateway serves the built web app (WEB_DIR=/app/web in its image).
+    if (!existsSync(join(root, "web", "dist", "index.html"))) throw new Error("web/dist is not built: run npm run build first");
+    cpSync(join(root, "web", "dist"), join(app, "web"), { recursive: true, filter: (p) => !p.endsWith(".map") });
   }
 
   const deps = {};
