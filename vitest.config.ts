@@ -29,6 +29,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // A real Chromium against a whole system per file: one file at a time, generous limits.
+        test: { name: "browser", include: ["web/test/**/*.test.ts"], fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+      {
+        extends: true,
         // End-to-end files start whole systems and extra processes; one file at a time keeps 2 cores sane.
         test: { name: "e2e", include: ["services/gateway/test/**/*.test.ts", "packages/client/test/**/*.test.ts"], fileParallelism: false },
       },

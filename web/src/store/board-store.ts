@@ -150,10 +150,12 @@ export class BoardStore {
     send(item.version, false);
   }
 
-  /** Changes fields of an item; a concurrent edit is merged field by field (see `mergeEdit`). */
-  update(itemId: string, patch: ItemPatch): void {
-    const base = this.confirmed.get(itemId);
-    if (!base) return;
+  /**
+   * Changes fields of an item. `base` is the item as the user saw it when they started editing (default: as
+   * confirmed now); if the server has moved on since, the edit is merged field by field (see `mergeEdit`).
+   */
+  update(itemId: string, patch: ItemPatch, base: WorkItem | undefined = this.confirmed.get(itemId)): void {
+    if (!base || Object.keys(patch).length === 0) return;
     const messageId = crypto.randomUUID();
     this.bases = { ...this.bases, [messageId]: base };
     this.schedulePersist();
@@ -203,6 +205,11 @@ export class BoardStore {
       (updated) => this.confirm(updated),
       (error: unknown) => void this.afterRefusedUpdate(prompt.itemId, current, patch, error),
     );
+  }
+
+  /** The item as confirmed now (an editor starts from it). */
+  item(itemId: string): WorkItem | undefined {
+    return this.confirmed.get(itemId);
   }
 
   dismissNotice(id: number): void {

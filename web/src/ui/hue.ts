@@ -11,3 +11,11 @@ export function initialsOf(name: string): string {
   const letters = words.length > 1 ? [...(words[0] ?? "")].slice(0, 1).concat([...(words[1] ?? "")].slice(0, 1)) : [...(words[0] ?? name)].slice(0, 2);
   return letters.join("").toUpperCase() || "?";
 }
+
+/** Ten colours white text reads well on (4.5:1 or better), for avatars and project icons. */
+const PALETTE = ["#b42318", "#c4320a", "#93370d", "#027a48", "#0e7090", "#175cd3", "#3538cd", "#6941c6", "#c11574", "#475467"];
+
+/** The colour of a name's avatar or icon, stable everywhere. */
+export function colorOf(name: string): string {
+  return PALETTE[hueOf(name) % PALETTE.length] ?? "#475467";
+}

@@ -1,7 +1,7 @@
 import { ProjectRole } from "@agileboard/client";
 import type { Project, WorkItem } from "@agileboard/proto/wire";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useLocation, useSearchParams } from "wouter";
+import { useSearchParams } from "wouter";
 import { useApp } from "../../app/app-context.js";
 import { Shell } from "../../app/Shell.js";
 import { BoardStore } from "../../store/board-store.js";
@@ -12,6 +12,7 @@ import { Toasts } from "../../ui/Toasts.js";
 import { Board } from "./Board.js";
 import { ConflictDialog } from "./ConflictDialog.js";
 import { filtersFromParams, paramsOfFilters, type BoardFilters } from "./filters.js";
+import { ItemEditor } from "./ItemEditor.js";
 import { Toolbar } from "./Toolbar.js";
 
 /** Finds the project of a key (also offline, from the last list seen), then shows its board. */
@@ -92,7 +93,6 @@ function LiveBoard({ project }: { project: Project }) {
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
   const setFilters = useCallback((next: BoardFilters) => setParams(paramsOfFilters(next), { replace: true }), [setParams]);
-  const [, navigate] = useLocation();
   const projectKey = snapshot.project.key;
   const keyOf = useCallback((item: WorkItem) => itemKey(projectKey, item), [projectKey]);
 
@@ -106,16 +106,12 @@ function LiveBoard({ project }: { project: Project }) {
     );
   }, [projects, project.id, me, session.identity.roles]);
 
-  const onOpen = useCallback(
-    (item: WorkItem) => {
-      if (item.number === 0) return;
-      const path = `/p/${projectKey}/items/${projectKey}-${item.number}`;
-      // Embedded, the item opens in the full app rather than inside the host's page.
-      if (embedded) window.open(`${server}${path}`, "_blank", "noopener");
-      else navigate(path);
-    },
-    [navigate, projectKey, embedded, server],
-  );
+  const [editing, setEditing] = useState<string | undefined>();
+  const onOpen = useCallback((item: WorkItem) => {
+    if (item.number > 0) setEditing(item.id);
+  }, []);
+  const editingItem = editing ? snapshot.view.byId.get(editing) : undefined;
+  const people = useMemo(() => [...new Set([me, ...snapshot.present, ...[...snapshot.view.byId.values()].map((i) => i.assigneeId).filter(Boolean)])].sort(), [me, snapshot.present, snapshot.view.byId]);
   const onMove = useCallback((id: string, status: number, beforeId: string, afterId: string) => store.move(id, status, beforeId, afterId), [store]);
   const onAssign = useCallback((id: string, assigneeId: string) => store.update(id, { assigneeId }), [store]);
   const onAdd = useCallback((title: string, status: number, itemType: number) => store.create(title, status, itemType), [store]);
@@ -158,6 +154,18 @@ function LiveBoard({ project }: { project: Project }) {
           <Board view={snapshot.view} recent={snapshot.recent} filters={filters} me={me} keyOf={keyOf} canEdit={canEdit && !archived} onOpen={onOpen} onMove={onMove} onAssign={onAssign} onAdd={onAdd} />
         </div>
       </div>
+      {editingItem ? (
+        <ItemEditor
+          item={editingItem}
+          itemKey={keyOf(editingItem)}
+          fullPage={{ href: `${embedded ? server : ""}/p/${projectKey}/items/${keyOf(editingItem)}`, external: embedded }}
+          people={people}
+          canEdit={canEdit && !archived}
+          onSave={(patch, base) => store.update(base.id, patch, base)}
+          onDelete={(item) => store.remove(item.id)}
+          onClose={() => setEditing(undefined)}
+        />
+      ) : null}
       {snapshot.conflict ? <ConflictDialog prompt={snapshot.conflict} onResolve={(choice) => store.resolveConflict(choice)} /> : null}
       <Toasts messages={snapshot.notices} onDismiss={(id) => store.dismissNotice(id)} />
     </Shell>

@@ -19,9 +19,12 @@ export interface CardProps {
   dragProps?: Record<string, unknown>;
 }
 
-/** The words a screen reader hears for a card: its key first, then what a sighted user sees on it. */
-export function cardLabel(item: WorkItem, key: string): string {
-  const parts = [key, item.title, TYPE_LABEL[item.itemType]?.toLowerCase(), `${PRIORITY_LABEL[item.priority]?.toLowerCase() ?? "no"} priority`];
+/**
+ * What a screen reader hears after a card's name (its key and title, as shown): what a sighted user reads off
+ * the icons and chips.
+ */
+export function cardDetails(item: WorkItem): string {
+  const parts = [TYPE_LABEL[item.itemType]?.toLowerCase(), `${PRIORITY_LABEL[item.priority]?.toLowerCase() ?? "no"} priority`];
   parts.push(item.assigneeId ? `assigned to ${item.assigneeId}` : "unassigned");
   if (item.storyPoints !== undefined) parts.push(`${item.storyPoints} points`);
   if (item.labels.length > 0) parts.push(`labels ${item.labels.join(", ")}`);
@@ -32,6 +35,7 @@ export function cardLabel(item: WorkItem, key: string): string {
 /** One card on the board: key, title, type, priority, labels, points, assignee and a blocked badge. */
 export const Card = memo(function Card({ item, itemKey, pending, recent, dragging, overlay, onOpen, nodeRef, style, dragProps }: CardProps) {
   const open = () => onOpen?.(item);
+  // The name is the card's text as shown (so it starts with the key), with the icons' meaning in words after the title.
   return (
     <div
       ref={nodeRef}
@@ -42,7 +46,6 @@ export const Card = memo(function Card({ item, itemKey, pending, recent, draggin
       data-recent={recent ? "true" : undefined}
       data-pending={pending ? "true" : undefined}
       {...dragProps}
-      aria-label={cardLabel(item, itemKey)}
       onClick={(e: MouseEvent) => {
         if (e.defaultPrevented) return;
         open();
@@ -67,6 +70,7 @@ export const Card = memo(function Card({ item, itemKey, pending, recent, draggin
         <Avatar user={item.assigneeId} size={20} />
       </div>
       <div className="card-title">{item.title}</div>
+      <span className="sr-only">{cardDetails(item)}</span>
       <div className="card-meta">
         <TypeIcon itemType={item.itemType} size={14} />
         <PriorityIcon priority={item.priority} size={14} />

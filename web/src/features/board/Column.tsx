@@ -120,7 +120,7 @@ export const Column = memo(function Column(props: ColumnProps) {
           <QuickAdd label={regionName} onAdd={(title, itemType) => onAdd(title, status, itemType)} onDone={() => setAdding(false)} />
         ) : (
           <div className="quick-add">
-            <button type="button" className="btn btn-ghost btn-sm add-card" onClick={() => setAdding(true)} aria-label={`Add a card to ${regionName}`}>
+            <button type="button" className="btn btn-ghost btn-sm add-card" onClick={() => setAdding(true)} aria-label={`Add card to ${regionName}`}>
               <PlusIcon size={14} /> Add card
             </button>
           </div>

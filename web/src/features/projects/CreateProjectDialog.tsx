@@ -56,9 +56,10 @@ export function CreateProjectDialog({ onClose, onCreated }: { onClose: () => voi
           <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="Payments" autoFocus aria-invalid={Boolean(error?.fields["name"])} />
           {error?.fields["name"] ? <span className="field-error">Name {error.fields["name"]}</span> : null}
         </label>
-        <label className="field">
-          <span>Key</span>
+        <div className="field">
+          <label htmlFor="project-key">Key</label>
           <input
+            id="project-key"
             className="input"
             value={shownKey}
             onChange={(e) => {
@@ -75,7 +76,7 @@ export function CreateProjectDialog({ onClose, onCreated }: { onClose: () => voi
             2–10 capital letters or digits; cards are numbered {shownKey || "KEY"}-1, {shownKey || "KEY"}-2…
           </span>
           {error?.fields["key"] ? <span className="field-error">Key {error.fields["key"]}</span> : null}
-        </label>
+        </div>
         <label className="field">
           <span>Description</span>
           <textarea className="textarea" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="What is this project about? (optional)" />

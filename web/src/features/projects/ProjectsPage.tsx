@@ -1,11 +1,11 @@
 import type { Project } from "@agileboard/proto/wire";
-import { useEffect, useState, type CSSProperties } from "react";
+import { useEffect, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { useApp } from "../../app/app-context.js";
 import { Shell } from "../../app/Shell.js";
 import { useSelect } from "../../store/observable.js";
 import { describeError } from "../../store/words.js";
-import { hueOf } from "../../ui/hue.js";
+import { colorOf } from "../../ui/hue.js";
 import { PlusIcon, UsersIcon } from "../../ui/icons.js";
 import { Toasts, type ToastMessage } from "../../ui/Toasts.js";
 import { CreateProjectDialog } from "./CreateProjectDialog.js";
@@ -117,7 +117,7 @@ export function ProjectsPage() {
           <ul className="panel project-list" aria-label="Projects">
             {state.projects.map((p) => (
               <li key={p.id} className="project-row">
-                <span className="project-icon" style={{ "--hue": hueOf(p.key) } as CSSProperties} aria-hidden="true">
+                <span className="project-icon" style={{ background: colorOf(p.key) }} aria-hidden="true">
                   {p.key.slice(0, 3)}
                 </span>
                 <div style={{ minWidth: 0 }}>

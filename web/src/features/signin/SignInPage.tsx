@@ -42,13 +42,13 @@ export function SignInPage({ devAuth, onSignIn, problem }: { devAuth: boolean; o
                 <span>User</span>
                 <input className="input" name="user" value={user} onChange={(e) => setUser(e.target.value)} placeholder="e.g. alice" autoComplete="username" autoFocus required />
               </label>
-              <label className="field">
-                <span>Roles</span>
-                <input className="input" name="roles" value={roles} onChange={(e) => setRoles(e.target.value)} placeholder="optional, e.g. admin" aria-describedby="roles-hint" />
+              <div className="field">
+                <label htmlFor="signin-roles">Roles</label>
+                <input id="signin-roles" className="input" name="roles" value={roles} onChange={(e) => setRoles(e.target.value)} placeholder="optional, e.g. admin" aria-describedby="roles-hint" />
                 <span id="roles-hint" className="field-hint">
                   Comma-separated. <code>admin</code> is admin of every project of the tenant.
                 </span>
-              </label>
+              </div>
               {error ? (
                 <p className="error-box" role="alert">
                   {error}
