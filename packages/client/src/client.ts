@@ -45,6 +45,13 @@ export interface ReplayFailure {
   error: AgileboardError;
 }
 
+/** A mutation the server answered with its result (also one a previous session queued and this one replayed). */
+export interface MutationAnswer {
+  mutation: PendingMutation;
+  /** The reply payload, e.g. `{ $case: "workItem", value }`. */
+  reply: AnyPayload;
+}
+
 /** What a client reports through `on()`. */
 export interface ClientEvents {
   /** The state changed (status, pending count or error). */
@@ -53,6 +60,11 @@ export interface ClientEvents {
   pending: readonly PendingMutation[];
   /** A replayed mutation was refused. */
   replayFailed: ReplayFailure;
+  /**
+   * A mutation succeeded, told before it leaves `pending`: a view that shows pending mutations on top of
+   * confirmed state can take the result first, so nothing flickers back.
+   */
+  answered: MutationAnswer;
   /** Something went wrong that belongs to no request: getToken failed, a token refresh was refused, a store write failed, an unsolicited server error. */
   error: Error;
 }
@@ -174,6 +186,7 @@ export class AgileboardClient {
     state: new Set(),
     pending: new Set(),
     replayFailed: new Set(),
+    answered: new Set(),
     error: new Set(),
   };
   private current: ClientState = { status: "connecting", pendingCount: 0, error: undefined };
@@ -687,6 +700,7 @@ export class AgileboardClient {
     const { messageId } = entry.mutation;
     if (payload.$case !== "error") {
       this.drainRetries = 0;
+      this.emit("answered", { mutation: entry.mutation, reply: payload });
       this.queue.remove(entry);
       this.pendingChanged();
       this.settleWaiters(messageId, undefined, payload.value);

@@ -13,6 +13,7 @@ export {
   type ClientState,
   type ConnectionStatus,
   type ConnectOptions,
+  type MutationAnswer,
   type NetworkEvents,
   type PendingMutation,
   type ReplayFailure,

@@ -135,11 +135,21 @@ describe("the offline queue against the gateway", () => {
     await Promise.allSettled(lost);
 
     const second = pool.open({ queue: store });
+    // The new client made none of these requests, so only `answered` tells it their results.
+    const answers: { title: string; pendingAtAnswer: number }[] = [];
+    second.on("answered", ({ reply }) => {
+      if (reply.$case === "workItem") answers.push({ title: reply.value.title, pendingAtAnswer: second.pending.length });
+    });
     await waitFor(() => second.state.pendingCount === 2, 5_000, "the stored mutations to load");
     await second.whenOnline();
     await waitFor(() => second.state.pendingCount === 0, 5_000, "the replay");
     expect(await titlesByNumber(second, project.id)).toEqual(["r1", "r2"]);
     expect(await store.load()).toEqual([]);
+    // Told before each left the queue: a view can show the result without flickering back.
+    expect(answers).toEqual([
+      { title: "r1", pendingAtAnswer: 2 },
+      { title: "r2", pendingAtAnswer: 1 },
+    ]);
   });
 
   it("does not replay another user's mutations from a shared store", async () => {

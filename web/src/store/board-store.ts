@@ -100,6 +100,10 @@ export class BoardStore {
     this.disposers.push(
       this.client.on("pending", (list) => this.onPending(list)),
       this.client.on("replayFailed", (failure) => this.onReplayFailed(failure)),
+      // Every answered mutation, ours or replayed from an earlier session: the result, before it leaves pending.
+      this.client.on("answered", ({ reply }) => {
+        if (reply.$case === "workItem" && reply.value.projectId === this.projectId) this.confirm(reply.value);
+      }),
       this.client.on("state", (s) => {
         // Back online after a stale start: the subscription resumes; make sure the list is fresh too.
         if (s.status === "online" && this.state.get().stale) void this.reload();

@@ -78,7 +78,7 @@ export class ProjectsStore {
         return { items: page.projects, next: page.nextPageToken };
       });
       this.state.update((s) => ({ ...s, projects, loading: false, error: undefined }));
-      if (!includeArchived) this.remember(projects);
+      this.remember(projects);
     } catch (error) {
       this.state.update((s) => ({ ...s, loading: false, error: error instanceof OfflineError ? undefined : describeError(error) }));
     }
@@ -101,6 +101,7 @@ export class ProjectsStore {
         const page = await this.client.request("listProjects", { includeArchived: true, pageToken, pageSize: 500 });
         return { items: page.projects, next: page.nextPageToken };
       });
+      this.remember(all);
       return all.find((p) => p.key === key);
     } catch (error) {
       const known = [...this.state.get().projects, ...this.remembered()].find((p) => p.key === key);

@@ -1,6 +1,6 @@
 import { ProjectRole } from "@agileboard/client";
 import type { Project, WorkItem } from "@agileboard/proto/wire";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { useSearchParams } from "wouter";
 import { useApp } from "../../app/app-context.js";
 import { Shell } from "../../app/Shell.js";
@@ -90,6 +90,10 @@ function LiveBoard({ project }: { project: Project }) {
   }, [store]);
 
   const snapshot = useSelect(store.state, (s) => s);
+  const online = useSyncExternalStore(
+    (listener) => session.client.onStateChange(listener),
+    () => session.client.state.status === "online",
+  );
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
   const setFilters = useCallback((next: BoardFilters) => setParams(paramsOfFilters(next), { replace: true }), [setParams]);
@@ -133,7 +137,7 @@ function LiveBoard({ project }: { project: Project }) {
     <Shell crumbs={[{ label: "Projects", to: "/" }, { label: <>{snapshot.project.name} <span className="crumb-key">{projectKey}</span></> }]} actions={presence}>
       <div className="board-page">
         {snapshot.fatal ? <div className="banner banner-error" role="alert">{snapshot.fatal}</div> : null}
-        {snapshot.stale && !snapshot.loading && !snapshot.fatal && snapshot.view.order.length > 0 ? (
+        {snapshot.stale && !online && !snapshot.fatal && snapshot.view.order.length > 0 ? (
           <div className="banner" role="status">
             Showing the board as last loaded in this browser: changes you make are kept and sent when the connection is back.
           </div>
