@@ -14,7 +14,20 @@ export interface Crumb {
 /** The frame of every signed-in screen: brand, breadcrumbs, page actions, connection, theme and user. */
 export function Shell({ crumbs, actions, children }: { crumbs: Crumb[]; actions?: ReactNode; children: ReactNode }) {
   const { session, signOut, theme, embedded } = useApp();
-  if (embedded) return <>{children}</>;
+  if (embedded) {
+    // Inside a host's page: no brand, user or theme (the host owns those), but who is here and the connection.
+    return (
+      <>
+        <div className="embed-bar">
+          <span className="embed-title">{crumbs[crumbs.length - 1]?.label}</span>
+          <span className="topbar-spacer" />
+          {actions}
+          <ConnectionIndicator client={session.client} />
+        </div>
+        {children}
+      </>
+    );
+  }
   const next = theme.value === "dark" ? "light" : "dark";
   return (
     <>

@@ -46,8 +46,10 @@ export async function registerWebApp(app: FastifyInstance, opts: WebAppOptions):
     cacheControl: false,
     allowedPath: (path) => opts.devAuth || !path.endsWith(EMBED_DEMO),
     setHeaders: (res, path) => {
-      const immutable = path.includes(`${join(opts.webDir, "assets")}`);
+      const immutable = path.startsWith(join(opts.webDir, "assets"));
       res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+      // Host pages on other origins load the embed as a module script, which needs CORS.
+      if (path.startsWith(join(opts.webDir, "embed"))) res.setHeader("access-control-allow-origin", "*");
     },
   });
   for (const route of APP_ROUTES) {
