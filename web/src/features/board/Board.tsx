@@ -24,11 +24,11 @@ import type { WorkItem } from "@agileboard/proto/wire";
 import { Fragment, useCallback, useMemo, useRef, useState } from "react";
 import { WorkItemStatus } from "@agileboard/client";
 import { neighboursAt, STATUS_LABEL, STATUSES, type BoardView, type Status } from "../../store/board-view.js";
-import { sameItems } from "../../store/observable.js";
+import { sameItems, type Observable } from "../../store/observable.js";
 import { Avatar } from "../../ui/Avatar.js";
 import { TypeIcon } from "../../ui/icons.js";
 import { Card } from "./Card.js";
-import { Column } from "./Column.js";
+import { Column, type CardFlagSource } from "./Column.js";
 import { itemFilter, type BoardFilters } from "./filters.js";
 import { laneKeyOf, lanesOf, type Lane } from "./lanes.js";
 
@@ -43,7 +43,8 @@ type Layout = Record<string, string[]>;
 /** What the board needs from its page. */
 export interface BoardProps {
   view: BoardView;
-  recent: ReadonlyMap<string, number>;
+  /** The board store's state: cards read their pending and highlight flags from it. */
+  flags: Observable<CardFlagSource>;
   filters: BoardFilters;
   me: string;
   keyOf: (item: WorkItem) => string;
@@ -59,7 +60,7 @@ export interface BoardProps {
  * pointer or the keyboard (dnd-kit). While a drag runs, the board shows its own layout; on the drop it asks
  * for one move with the new neighbours, and the store's optimistic view keeps the card where it was dropped.
  */
-export function Board({ view, recent, filters, me, keyOf, canEdit, onOpen, onMove, onAssign, onAdd }: BoardProps) {
+export function Board({ view, flags, filters, me, keyOf, canEdit, onOpen, onMove, onAssign, onAdd }: BoardProps) {
   const statuses = useMemo(() => STATUSES.filter((s) => filters.showBacklog || s !== WorkItemStatus.WORK_ITEM_STATUS_BACKLOG), [filters.showBacklog]);
   const visible = useMemo(() => {
     const include = itemFilter(filters, me, keyOf);
@@ -245,7 +246,8 @@ export function Board({ view, recent, filters, me, keyOf, canEdit, onOpen, onMov
     <DndContext
       sensors={sensors}
       collisionDetection={collisionDetection}
-      measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
+      // Droppables are measured while dragging only: measuring on every render would make each event cost layout.
+      measuring={{ droppable: { strategy: MeasuringStrategy.WhileDragging } }}
       onDragStart={onDragStart}
       onDragOver={onDragOver}
       onDragEnd={onDragEnd}
@@ -263,9 +265,8 @@ export function Board({ view, recent, filters, me, keyOf, canEdit, onOpen, onMov
                   containerId={containerIdOf(lane.key, status)}
                   status={status}
                   items={itemsOf(containerIdOf(lane.key, status))}
-                  pendingIds={view.pendingIds}
+                  flags={flags}
                   keyOf={keyOf}
-                  recent={recent}
                   activeId={activeId}
                   inLane={filters.lanes !== "none"}
                   showHeader={laneIndex === 0 || filters.lanes === "none"}

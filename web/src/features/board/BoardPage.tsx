@@ -155,7 +155,7 @@ function LiveBoard({ project }: { project: Project }) {
               Loading cards…
             </p>
           ) : null}
-          <Board view={snapshot.view} recent={snapshot.recent} filters={filters} me={me} keyOf={keyOf} canEdit={canEdit && !archived} onOpen={onOpen} onMove={onMove} onAssign={onAssign} onAdd={onAdd} />
+          <Board view={snapshot.view} flags={store.state} filters={filters} me={me} keyOf={keyOf} canEdit={canEdit && !archived} onOpen={onOpen} onMove={onMove} onAssign={onAssign} onAdd={onAdd} />
         </div>
       </div>
       {editingItem ? (

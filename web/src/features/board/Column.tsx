@@ -4,7 +4,14 @@ import { CSS } from "@dnd-kit/utilities";
 import type { WorkItem } from "@agileboard/proto/wire";
 import { defaultRangeExtractor, useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useCallback, useMemo, useRef, useState } from "react";
-import { STATUS_LABEL, type Status } from "../../store/board-view.js";
+import { STATUS_LABEL, type BoardView, type Status } from "../../store/board-view.js";
+import { useSelect, type Observable } from "../../store/observable.js";
+
+/** What a card's flags are read from: which items are pending, which a teammate just changed. */
+export interface CardFlagSource {
+  view: Pick<BoardView, "pendingIds">;
+  recent: ReadonlyMap<string, number>;
+}
 import { PlusIcon, StatusIcon } from "../../ui/icons.js";
 import { Card } from "./Card.js";
 import { QuickAdd } from "./QuickAdd.js";
@@ -22,8 +29,8 @@ export interface ColumnProps {
   /** The column's cards in board order (the same array while none of them changes). */
   items: readonly WorkItem[];
   keyOf: (item: WorkItem) => string;
-  pendingIds: ReadonlySet<string>;
-  recent: ReadonlyMap<string, number>;
+  /** The board's state, which each card reads its own flags from (so a flag change re-renders one card). */
+  flags: Observable<CardFlagSource>;
   activeId: string | undefined;
   /** In swimlanes the page scrolls, not each column. */
   inLane: boolean;
@@ -37,28 +44,25 @@ export interface ColumnProps {
 }
 
 /** One card of a column, wired for drag and drop. */
-const SortableCard = memo(function SortableCard({ id, item, itemKey, pending, recent, onOpen }: { id: string; item: WorkItem; itemKey: string; pending: boolean; recent: boolean; onOpen: (item: WorkItem) => void }) {
+const SortableCard = memo(function SortableCard({ id, item, itemKey, flags, onOpen }: { id: string; item: WorkItem; itemKey: string; flags: Observable<CardFlagSource>; onOpen: (item: WorkItem) => void }) {
+  const pending = useSelect(flags, (s) => s.view.pendingIds.has(id));
+  const recent = useSelect(flags, (s) => s.recent.has(id));
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id, disabled: pending && item.version === 0 });
+  // Every card of a column re-renders when the column's list changes (dnd-kit's context): keep the props the
+  // card sees identical when nothing about it changed, so the card itself (memo) does not render again.
+  const translate = CSS.Translate.toString(transform);
+  const style = useMemo(() => ({ transform: translate, transition }), [translate, transition]);
+  const dragProps = useMemo(() => ({ ...attributes, ...listeners }), [attributes, listeners]);
   return (
     <div className="card-slot">
-      <Card
-        item={item}
-        itemKey={itemKey}
-        pending={pending}
-        recent={recent}
-        dragging={isDragging}
-        onOpen={onOpen}
-        nodeRef={setNodeRef}
-        style={{ transform: CSS.Translate.toString(transform), transition }}
-        dragProps={{ ...attributes, ...listeners }}
-      />
+      <Card item={item} itemKey={itemKey} pending={pending} recent={recent} dragging={isDragging} onOpen={onOpen} nodeRef={setNodeRef} style={style} dragProps={dragProps} />
     </div>
   );
 });
 
 /** A status column: a region named after its status, its cards in board order, and quick-add at the bottom. */
 export const Column = memo(function Column(props: ColumnProps) {
-  const { containerId, status, items, keyOf, pendingIds, recent, activeId, inLane, showHeader, laneTitle, canAdd, onOpen, onAdd } = props;
+  const { containerId, status, items, keyOf, flags, activeId, inLane, showHeader, laneTitle, canAdd, onOpen, onAdd } = props;
   const ids = useMemo(() => items.map((i) => i.id), [items]);
   const { setNodeRef, isOver } = useDroppable({ id: containerId, data: { type: "column", status } });
   const [adding, setAdding] = useState(false);
@@ -78,7 +82,7 @@ export const Column = memo(function Column(props: ColumnProps) {
     count: virtual ? ids.length : 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ESTIMATED_CARD_PX,
-    overscan: 6,
+    overscan: 3,
     rangeExtractor,
     getItemKey: (index) => ids[index] ?? index,
   });
@@ -86,7 +90,7 @@ export const Column = memo(function Column(props: ColumnProps) {
   const regionName = laneTitle ? `${label}, ${laneTitle}` : label;
 
   const renderCard = (item: WorkItem | undefined) =>
-    item ? <SortableCard key={item.id} id={item.id} item={item} itemKey={keyOf(item)} pending={pendingIds.has(item.id)} recent={recent.has(item.id)} onOpen={onOpen} /> : null;
+    item ? <SortableCard key={item.id} id={item.id} item={item} itemKey={keyOf(item)} flags={flags} onOpen={onOpen} /> : null;
 
   return (
     <section className="column" role="region" aria-label={regionName} data-over={isOver ? "true" : undefined} ref={setNodeRef}>
