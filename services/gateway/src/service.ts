@@ -64,6 +64,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
     tenancy: router("tenancy", config.TENANCY_ADDRS),
     workitems: router("workitems", config.WORKITEMS_ADDRS),
     sprints: router("sprints", config.SPRINTS_ADDRS),
+    webhooks: router("webhooks", config.WEBHOOKS_ADDRS),
   };
   const devSigner = config.AUTH_DEV
     ? await loadOrCreateDevSigner(config.DATA_DIR, { ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}), ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}) })
@@ -156,6 +157,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
       tenancy: routers.tenancy.healthyCount() > 0,
       workitems: routers.workitems.healthyCount() > 0,
       sprints: routers.sprints.healthyCount() > 0,
+      webhooks: routers.webhooks.healthyCount() > 0,
       accepting: !draining,
     }),
     ...(devSigner ? { devSigner } : {}),
