@@ -6,6 +6,9 @@ export default defineConfig({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"], externalConditions: ["source"] } },
   test: {
+    // eventsource(-parser) publish TypeScript sources under the "source" condition too: bundled by vite (with the MCP
+    // SDK that imports them), not loaded by Node.
+    server: { deps: { inline: ["@modelcontextprotocol/sdk", "eventsource", "eventsource-parser"] } },
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

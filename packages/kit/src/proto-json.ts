@@ -121,6 +121,11 @@ export function enumRestNames(enumName: string): string[] {
   return [...enumInfo(`.agileboard.v1.${enumName}`).restNames].filter(([n]) => n !== 0).map(([, name]) => name);
 }
 
+/** The comment above an enum in the .proto file. */
+export function enumComment(enumName: string): string {
+  return enumInfo(`.agileboard.v1.${enumName}`).comment;
+}
+
 /** The comment above an enum value in the .proto file, by its REST name. */
 export function enumValueComment(enumName: string, restName: string): string {
   return enumInfo(`.agileboard.v1.${enumName}`).valueComments.get(restName) ?? "";
@@ -256,16 +261,17 @@ function describeType(field: FieldDescriptor): string {
 }
 
 /**
- * The JSON Schema of a message's REST form. Nested messages are `$ref`s to `<refPrefix><Name>` (register
- * each with `restJsonSchemas`). Every field is required, so the schema says exactly what a document holds.
+ * The JSON Schema of a message's REST form. Nested messages are `$ref`s named by `ref` (by default the message
+ * name, for schemas registered under their names). Every field is required, so the schema says exactly what a
+ * document holds.
  */
-export function restJsonSchema(typeName: string, refPrefix = ""): JsonSchema {
+export function restJsonSchema(typeName: string, ref: (messageName: string) => string = (name) => name): JsonSchema {
   const info = messageInfo(typeName);
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   info.descriptor.field.forEach((field, i) => {
     const description = info.fieldComments[i] || undefined;
-    let schema = fieldSchema(field, refPrefix);
+    let schema = fieldSchema(field, ref);
     const member = isOneofMember(field, info.descriptor);
     if (field.label !== LABEL_REPEATED && (field.proto3Optional || field.type === TYPE.message) && !messages.get(field.typeName)?.isMapEntry) {
       schema = { anyOf: [schema, { type: "null" }] };
@@ -276,7 +282,7 @@ export function restJsonSchema(typeName: string, refPrefix = ""): JsonSchema {
   return { type: "object", ...(info.comment ? { description: info.comment } : {}), properties, required, additionalProperties: false };
 }
 
-function scalarSchema(field: FieldDescriptor, refPrefix: string): JsonSchema {
+function scalarSchema(field: FieldDescriptor, ref: (messageName: string) => string): JsonSchema {
   switch (field.type) {
     case TYPE.enum:
       return { type: "string", enum: [...enumInfo(field.typeName).restNames.values()] };
@@ -287,7 +293,7 @@ function scalarSchema(field: FieldDescriptor, refPrefix: string): JsonSchema {
     case TYPE.string:
       return { type: "string" };
     case TYPE.message:
-      return { $ref: `${refPrefix}${field.typeName.split(".").pop() ?? ""}` };
+      return { $ref: ref(field.typeName.split(".").pop() ?? "") };
     case TYPE.double:
     case TYPE.float:
       return { type: "number" };
@@ -296,11 +302,11 @@ function scalarSchema(field: FieldDescriptor, refPrefix: string): JsonSchema {
   }
 }
 
-function fieldSchema(field: FieldDescriptor, refPrefix: string): JsonSchema {
+function fieldSchema(field: FieldDescriptor, ref: (messageName: string) => string): JsonSchema {
   const entry = field.type === TYPE.message ? messages.get(field.typeName) : undefined;
-  if (entry?.isMapEntry) return { type: "object", additionalProperties: scalarSchema(entry.descriptor.field[1] as FieldDescriptor, refPrefix) };
-  if (field.label === LABEL_REPEATED) return { type: "array", items: scalarSchema(field, refPrefix) };
-  return scalarSchema(field, refPrefix);
+  if (entry?.isMapEntry) return { type: "object", additionalProperties: scalarSchema(entry.descriptor.field[1] as FieldDescriptor, ref) };
+  if (field.label === LABEL_REPEATED) return { type: "array", items: scalarSchema(field, ref) };
+  return scalarSchema(field, ref);
 }
 
 /** The names of the messages a message's REST form refers to, itself included, transitively. */

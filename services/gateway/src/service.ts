@@ -11,6 +11,7 @@ import {
   newId,
   ProjectAccessChecker,
   RateLimitedError,
+  RELEASE_VERSION,
   ReplicaRouter,
   UnauthenticatedError,
   type EventBus,
@@ -28,6 +29,11 @@ import { PresenceTracker } from "./fanout/presence.js";
 import { ProjectFeeds } from "./fanout/project-feeds.js";
 import { Subscriptions } from "./fanout/subscriptions.js";
 import { registerRoutes } from "./http/routes.js";
+import { HttpCallers } from "./http/api/callers.js";
+import { ApiReads } from "./http/api/reads.js";
+import { registerApi } from "./http/api/routes.js";
+import { registerMcp } from "./http/mcp.js";
+import { ServiceCalls } from "./http/api/service-calls.js";
 import { CLOSE_TOKEN_EXPIRED, Connection } from "./ws/connection.js";
 import { ConnectionRegistry } from "./ws/registry.js";
 import { createUpgradeHandler, SUBPROTOCOL } from "./ws/upgrade.js";
@@ -162,6 +168,10 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
     }),
     ...(devSigner ? { devSigner } : {}),
   });
+  const callers = new HttpCallers({ verifier, signer, gatewayId: config.GATEWAY_ID, ratePerSecond: config.WS_RATE_PER_S, burst: config.WS_RATE_BURST });
+  const serviceCalls = new ServiceCalls(table, routers);
+  await registerApi(app, { callers, reads: new ApiReads(serviceCalls), logger, version: RELEASE_VERSION });
+  registerMcp(app, { callers, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
   app.server.on("upgrade", createUpgradeHandler({ wss, verifier, registry, logger, isDraining: () => draining, onConnection }));
   const address = app.server.address();
