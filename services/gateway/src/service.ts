@@ -33,6 +33,8 @@ import { HttpCallers } from "./http/api/callers.js";
 import { ApiReads } from "./http/api/reads.js";
 import { registerApi } from "./http/api/routes.js";
 import { registerMcp } from "./http/mcp.js";
+import { registerTenantRoutes } from "./http/api/tenant-routes.js";
+import { TenantArchiver } from "./tenant-archive/archiver.js";
 import { ServiceCalls } from "./http/api/service-calls.js";
 import { CLOSE_TOKEN_EXPIRED, Connection } from "./ws/connection.js";
 import { ConnectionRegistry } from "./ws/registry.js";
@@ -170,7 +172,14 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
   });
   const callers = new HttpCallers({ verifier, signer, gatewayId: config.GATEWAY_ID, ratePerSecond: config.WS_RATE_PER_S, burst: config.WS_RATE_BURST });
   const serviceCalls = new ServiceCalls(table, routers);
-  await registerApi(app, { callers, reads: new ApiReads(serviceCalls), logger, version: RELEASE_VERSION });
+  const archiver = new TenantArchiver(routers, RELEASE_VERSION);
+  await registerApi(app, {
+    callers,
+    reads: new ApiReads(serviceCalls),
+    logger,
+    version: RELEASE_VERSION,
+    extraRoutes: (api, helpers) => registerTenantRoutes(api, helpers, archiver),
+  });
   registerMcp(app, { callers, logger });
   await app.listen({ host: config.HOST, port: config.PORT });
   app.server.on("upgrade", createUpgradeHandler({ wss, verifier, registry, logger, isDraining: () => draining, onConnection }));
