@@ -21,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "service",
-          include: ["packages/*/test/**/*.test.ts", "services/{tenancy,workitems,sprints}/test/**/*.test.ts"],
+          include: ["packages/*/test/**/*.test.ts", "services/{tenancy,workitems,sprints,webhooks}/test/**/*.test.ts"],
           // The SDK's tests run whole systems through the gateway: they are end-to-end tests.
           exclude: [...configDefaults.exclude, "packages/client/test/**"],
         },

@@ -9,3 +9,4 @@ export * from "./grpc.js";
 export * from "./helm.js";
 export * from "./internal-auth.js";
 export * from "./tls.js";
+export * from "./webhook-receiver.js";
