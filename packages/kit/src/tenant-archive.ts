@@ -73,6 +73,8 @@ interface PendingImport {
 export interface FileContents {
   migrations: string[];
   rowCounts: Record<string, number>;
+  /** Virtual tables (full-text indexes); their shadow tables are named `<name>_…`. */
+  virtualTables: string[];
 }
 
 /** Reads the schema record and the row counts of a SQLite file (opened read-only). */
@@ -88,7 +90,8 @@ export function readFileContents(path: string): FileContents {
     const migrations = tables.includes("schema_migrations")
       ? db.prepare<[], string>("SELECT migration_id FROM schema_migrations ORDER BY rowid").pluck().all()
       : [];
-    return { migrations, rowCounts };
+    const virtualTables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").pluck().all();
+    return { migrations, rowCounts, virtualTables };
   } finally {
     db.close();
   }
@@ -297,11 +300,16 @@ export class TenantArchive {
     return contents;
   }
 
-  /** FAILED_PRECONDITION when the tenant already has rows in this service's file. */
+  /**
+   * FAILED_PRECONDITION when the tenant already has data in this service's file. A file that exists but holds
+   * only its schema (opened by a read, say) is empty; so are a full-text index's own bookkeeping tables.
+   */
   private checkEmpty(tenantId: string): void {
     const path = this.opts.store.pathOf(tenantId);
     if (!existsSync(path)) return;
-    const rows = Object.entries(readFileContents(path).rowCounts).filter(([table, count]) => count > 0 && !IGNORED_WHEN_EMPTY.has(table));
+    const { rowCounts, virtualTables } = readFileContents(path);
+    const bookkeeping = (table: string) => IGNORED_WHEN_EMPTY.has(table) || virtualTables.some((v) => table.startsWith(`${v}_`));
+    const rows = Object.entries(rowCounts).filter(([table, count]) => count > 0 && !bookkeeping(table));
     if (rows.length > 0) {
       const [table, count] = rows[0] as [string, number];
       throw new FailedPreconditionError(`tenant '${tenantId}' is not empty: its ${this.opts.service} data has ${count} rows in ${table}; import only into a tenant without data`);

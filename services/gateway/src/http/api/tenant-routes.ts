@@ -77,10 +77,19 @@ export function registerTenantRoutes(api: FastifyInstance, helpers: ApiHelpers, 
       },
     },
     async (req, reply) => {
-      const caller = await helpers.authenticate(req);
-      if (!caller.identity.roles.includes(TENANT_ADMIN_ROLE)) throw new PermissionDeniedError("importing a tenant needs the tenant admin role");
-      const report = await archiver.import(caller.tenantId, (service) => caller.metadataFor(service), req.body as Readable);
-      return reply.type("application/json; charset=utf-8").send(JSON.stringify(report));
+      const body = req.body as Readable;
+      try {
+        const caller = await helpers.authenticate(req);
+        if (!caller.identity.roles.includes(TENANT_ADMIN_ROLE)) throw new PermissionDeniedError("importing a tenant needs the tenant admin role");
+        const report = await archiver.import(caller.tenantId, (service) => caller.metadataFor(service), body);
+        return reply.type("application/json; charset=utf-8").send(JSON.stringify(report));
+      } catch (err) {
+        // The client may still be sending the archive: answer, then end the connection rather than wait for
+        // (or read) the rest of an upload nobody will use.
+        reply.header("connection", "close");
+        body.resume();
+        throw err;
+      }
     },
   );
 }
