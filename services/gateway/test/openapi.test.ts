@@ -35,7 +35,7 @@ describe("the OpenAPI document", () => {
   };
 
   it("is a valid OpenAPI 3.1 document", async () => {
-    const result = await new Validator().validate(doc as object);
+    const result = await new Validator().validate(doc as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(doc["openapi"]).toBe("3.1.0");
@@ -83,7 +83,7 @@ describe("the OpenAPI document", () => {
       const res = await fetch(`${system.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status, url).toBe(200);
       const validate = responseSchema(route, "200", "application/json");
-      const body = await res.json();
+      const body = (await res.json()) as Json;
       expect(validate(body) ? [] : validate.errors, url).toEqual([]);
       // The schemas say exactly what a document holds: one field more does not pass.
       if (route !== "/api/v1/schema") expect(validate({ ...body, not_in_the_schema: 1 }), url).toBe(false);
