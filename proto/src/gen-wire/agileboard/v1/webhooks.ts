@@ -47,7 +47,10 @@ export interface Webhook {
   url: string;
   /** Event.change case names delivered (e.g. "work_item_updated"); empty = every event of the project. */
   events: string[];
-  /** False while paused: nothing is delivered, and events of that time are skipped. */
+  /**
+   * False while paused: nothing is delivered; the project's events wait and go, in order, once it is active
+   * again (as long as the event log keeps them).
+   */
   active: boolean;
   version: number;
   createdAtMs: number;

@@ -61,7 +61,10 @@ export interface Webhook {
   url: string;
   /** Event.change case names delivered (e.g. "work_item_updated"); empty = every event of the project. */
   events: string[];
-  /** False while paused: nothing is delivered, and events of that time are skipped. */
+  /**
+   * False while paused: nothing is delivered; the project's events wait and go, in order, once it is active
+   * again (as long as the event log keeps them).
+   */
   active: boolean;
   version: number;
   createdAtMs: number;
@@ -2501,7 +2504,7 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [4, 0],
-        "span": [9, 0, 26, 1],
+        "span": [9, 0, 27, 1],
         "leadingComments":
           " An HTTPS (or HTTP) endpoint that receives a project's events as signed JSON POSTs: at least once, in the\n project's event order, retried with exponential backoff for at least a day. Managed by project admins.\n",
         "trailingComments": "",
@@ -2515,137 +2518,138 @@ export const protoMetadata: ProtoMetadata = {
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 4],
-        "span": [16, 2, 18],
-        "leadingComments": " False while paused: nothing is delivered, and events of that time are skipped.\n",
+        "span": [17, 2, 18],
+        "leadingComments":
+          " False while paused: nothing is delivered; the project's events wait and go, in order, once it is active\n again (as long as the event log keeps them).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 10],
-        "span": [23, 2, 26],
+        "span": [24, 2, 26],
         "leadingComments": " The secret is never shown again; its last four characters tell secrets apart.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 11],
-        "span": [25, 2, 27],
+        "span": [26, 2, 27],
         "leadingComments": " 0 while live.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1],
-        "span": [29, 0, 34, 1],
+        "span": [30, 0, 35, 1],
         "leadingComments": " `secret` (16-256 characters) keys the HMAC-SHA256 signature of every delivery.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2],
-        "span": [37, 0, 39, 1],
+        "span": [38, 0, 40, 1],
         "leadingComments":
           ' A replacement set of event names (a message so that "absent" differs from "every event").\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3],
-        "span": [42, 0, 49, 1],
+        "span": [43, 0, 50, 1],
         "leadingComments": " Only the fields present change.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 5, 2, 1],
-        "span": [59, 2, 22],
+        "span": [60, 2, 22],
         "leadingComments": " 0 = the default (100); at most 500.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 0, 2, 1],
-        "span": [71, 2, 38],
+        "span": [72, 2, 38],
         "leadingComments": " Not acknowledged yet: being tried, or waiting for its turn or its next attempt.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 0, 2, 2],
-        "span": [73, 2, 40],
+        "span": [74, 2, 40],
         "leadingComments": " The endpoint answered 2xx.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 0, 2, 3],
-        "span": [75, 2, 37],
+        "span": [76, 2, 37],
         "leadingComments": " Given up: no 2xx within the retry window.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7],
-        "span": [79, 0, 100, 1],
+        "span": [80, 0, 101, 1],
         "leadingComments": " One event on its way to one webhook.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 0],
-        "span": [81, 2, 16],
+        "span": [82, 2, 16],
         "leadingComments": " Stable across retries: the X-Agileboard-Delivery header, for receivers' de-duplication.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 3],
-        "span": [85, 2, 24],
+        "span": [86, 2, 24],
         "leadingComments": ' The X-Agileboard-Event header: the Event.change case name, or "webhook_test".\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 6],
-        "span": [89, 2, 24],
+        "span": [90, 2, 24],
         "leadingComments":
           " Why the last attempt failed (a status code, a timeout, a refused address); empty after success.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 7],
-        "span": [91, 2, 29],
+        "span": [92, 2, 29],
         "leadingComments": " HTTP status of the last answer; 0 when there was none.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 10],
-        "span": [95, 2, 32],
+        "span": [96, 2, 32],
         "leadingComments": " When the next attempt is due; 0 unless pending.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 12],
-        "span": [98, 2, 29],
+        "span": [99, 2, 29],
         "leadingComments": " The event's position in the event log; 0 for test deliveries.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8],
-        "span": [103, 0, 108, 1],
+        "span": [104, 0, 109, 1],
         "leadingComments": " Newest first.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 1],
-        "span": [106, 2, 22],
+        "span": [107, 2, 22],
         "leadingComments": " 0 = the default (50); at most 200.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 10],
-        "span": [117, 0, 119, 1],
+        "span": [118, 0, 120, 1],
         "leadingComments":
           ' Queues a "webhook_test" delivery to the endpoint at once (beside the project\'s events, not behind them);\n the reply lists it, and list_webhook_deliveries shows how it went.\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [122, 0, 137, 1],
+        "span": [123, 0, 138, 1],
         "leadingComments":
           " Owns webhook endpoints and their deliveries; a durable consumer of the event log drives the deliveries.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 7],
-        "span": [131, 2, 81],
+        "span": [132, 2, 81],
         "leadingComments":
           " Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here.\n",
         "trailingComments": "",

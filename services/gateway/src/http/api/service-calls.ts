@@ -28,7 +28,7 @@ import {
   type MessageFns,
 } from "@agileboard/proto";
 import { mergeActivity } from "../../dispatch/activity-merge.js";
-import type { DispatchTable, ServiceName } from "../../dispatch/table.js";
+import type { DispatchTable, Route, ServiceName } from "../../dispatch/table.js";
 import type { HttpCaller } from "./callers.js";
 
 /** The ClientFrame cases the REST API and MCP read through: [request, reply] messages. */
@@ -71,15 +71,19 @@ const READS: { [C in ReadCase]: { request: MessageFns<Reads[C][0]>; reply: Messa
  * the request encoded as the frame's bytes would be and the reply decoded from the bytes a frame would carry.
  */
 export class ServiceCalls {
+  private readonly routes: ReadonlyMap<string, Route>;
+
   constructor(
-    private readonly table: DispatchTable,
+    table: DispatchTable,
     private readonly routers: Readonly<Record<ServiceName, ReplicaRouter>>,
-  ) {}
+  ) {
+    this.routes = new Map([...table.values()].map((r) => [r.caseName, r]));
+  }
 
   async read<C extends ReadCase>(caller: HttpCaller, caseName: C, request: DeepPartial<Reads[C][0]>): Promise<Reads[C][1]> {
     const types = READS[caseName] as unknown as { request: MessageFns<Reads[C][0]>; reply: MessageFns<Reads[C][1]> };
     const body = types.request.encode(types.request.fromPartial(request)).finish();
-    const route = [...this.table.values()].find((r) => r.caseName === caseName);
+    const route = this.routes.get(caseName);
     if (!route || route.kind === "local") throw new Error(`no service route for ${caseName}`);
     const call = async (service: ServiceName, path: string, bytes: Uint8Array) =>
       this.routers[service].callRaw(caller.tenantId, path, Buffer.from(bytes), await caller.metadataFor(service));
