@@ -63,6 +63,8 @@ function indexPage(dev: boolean, host: string): string {
 <p>WebSocket: <code>GET /ws</code>, binary <code>agileboard.v1.ClientFrame</code> frames, token as
 <code>Authorization: Bearer &lt;jwt&gt;</code> or subprotocols <code>agileboard.v1, bearer.&lt;jwt&gt;</code>.</p>
 ${tokenHelp}
+<p>REST for integrations and LLMs: <a href="/api/docs">/api/docs</a> (OpenAPI: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>,
+what the data means: <a href="/api/v1/schema">/api/v1/schema</a>); MCP: <code>POST /mcp</code>.</p>
 <p><a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></p>
 </body></html>`;
 }
