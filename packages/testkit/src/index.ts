@@ -10,3 +10,4 @@ export * from "./helm.js";
 export * from "./internal-auth.js";
 export * from "./tls.js";
 export * from "./webhook-receiver.js";
+export * from "./json.js";

@@ -1,8 +1,8 @@
 import { DependencyKind, Priority, ProjectRole, WorkItemStatus, WorkItemType, type WorkItem } from "@agileboard/proto";
-import { addMember, createProject, createSprint, createWorkItem, listAllItems, startTestSystem, TestClient, updateWorkItem, waitFor, type TestSystem } from "@agileboard/testkit";
+import { addMember, createProject, createSprint, createWorkItem, listAllItems, startTestSystem, TestClient, updateWorkItem, waitFor, type TestSystem, type JsonDocument } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = JsonDocument;
 
 /**
  * "As of" answers against a recorded series of changes: after each step the time is noted (and the clock is

@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { REPO_ROOT, seedProject, startTestSystem, TestClient, type SeededProject, type TestSystem } from "@agileboard/testkit";
+import { REPO_ROOT, seedProject, startTestSystem, TestClient, type SeededProject, type TestSystem, type JsonDocument } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = JsonDocument;
 
 const TOOLS = ["get_project_context", "get_sprint_report", "get_work_item", "list_activity", "list_projects", "search_work_items"];
 

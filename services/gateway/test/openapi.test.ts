@@ -1,10 +1,10 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { seedProject, startTestSystem, TestClient, type SeededProject, type TestSystem } from "@agileboard/testkit";
+import { seedProject, startTestSystem, TestClient, type SeededProject, type TestSystem, type JsonDocument } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = JsonDocument;
 
 describe("the OpenAPI document", () => {
   let system: TestSystem;

@@ -1,7 +1,7 @@
-import { seedProject, startTestSystem, TestClient, updateWorkItem, waitFor, type SeededProject, type TestSystem } from "@agileboard/testkit";
+import { seedProject, startTestSystem, TestClient, updateWorkItem, waitFor, type SeededProject, type TestSystem, type JsonDocument } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = JsonDocument;
 
 describe("REST API /api/v1", () => {
   let system: TestSystem;

@@ -3,11 +3,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { REPO_ROOT, createWorkItem, seedProject, startTestSystem, startWebhookReceiver, TestClient, updateWorkItem, type SeededProject, type TestSystem, type WebhookReceiver } from "@agileboard/testkit";
+import { REPO_ROOT, createWorkItem, seedProject, startTestSystem, startWebhookReceiver, TestClient, updateWorkItem, type SeededProject, type TestSystem, type WebhookReceiver, type JsonDocument } from "@agileboard/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTar } from "../src/tenant-archive/tar.js";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = JsonDocument;
 const SERVICES = ["tenancy", "workitems", "sprints", "webhooks"];
 
 /** Runs `npm run tenant -- …` (the built CLI) without blocking this process, where the services run. */
