@@ -181,6 +181,10 @@ describe("REST API /api/v1", () => {
     const changed = await fetch(`${system.url}/api/v1/items/${key}-3`, { headers: { authorization: `Bearer ${tokens["alice"]}`, "if-none-match": first.etag as string } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(first.etag);
+    // The context says when it was generated, but an unchanged context keeps its tag.
+    const context = await get(`/api/v1/projects/${key}/context`);
+    const unchanged = await fetch(`${system.url}/api/v1/projects/${key}/context`, { headers: { authorization: `Bearer ${tokens["alice"]}`, "if-none-match": context.etag as string } });
+    expect(unchanged.status).toBe(304);
   });
 
   it.each([

@@ -222,7 +222,7 @@ export class ApiReads {
     await book.learn([...itemsPage.items.map((i) => i.parentId), ...activity.entries.filter((a) => a.entityType === "work_item").map((a) => a.entityId)], q.asOfMs);
     return {
       about:
-        "The whole context of one agileboard project. items.tree nests stories under their epic and tasks and bugs under their story (items whose parent is not on this page sit at the root); pass items.next_cursor as cursor for more items. Times are Unix milliseconds. With as_of, items, members, sprints and dependencies are as they were then (rebuilt from the activity log); report figures are always current. GET /api/v1/schema explains every field.",
+        "The whole context of one agileboard project. items.tree nests stories under their epic and tasks and bugs under their story (items whose parent is not on this page sit at the root); pass items.next_cursor as cursor for more items. Times are Unix milliseconds. With as_of, items, members, sprints and dependencies are as they were then (rebuilt from the activity log); report figures are always current (the burndown is in GET /api/v1/sprints/{id}/report). GET /api/v1/schema explains every field.",
       generated_at: isoTime(Date.now()),
       as_of: q.asOfMs ? isoTime(q.asOfMs) : null,
       project: presentProject(project),
@@ -231,7 +231,8 @@ export class ApiReads {
         const report = reports[i];
         return {
           ...presentSprint(s),
-          report: report ? { committed_points: report.committedPoints, completed_points: report.completedPoints, burndown: presentReport(report)["burndown"] ?? [] } : null,
+          // The figures only: an active sprint's burndown ends at "now" and would change the document every time.
+          report: report ? { committed_points: report.committedPoints, completed_points: report.completedPoints } : null,
         };
       }),
       items: { count: itemsPage.items.length, tree: itemTree(itemsPage.items, book), next_cursor: itemsPage.nextPageToken || null },

@@ -42,10 +42,13 @@ function etagOf(body: string): string {
   return `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
 }
 
-/** Sends a JSON document with its ETag; a matching If-None-Match gets 304 and no body. */
+/**
+ * Sends a JSON document with its ETag; a matching If-None-Match gets 304 and no body. The document's
+ * `generated_at` (the time of this answer) is left out of the tag, so an unchanged context tags the same.
+ */
 function sendDocument(req: FastifyRequest, reply: FastifyReply, document: unknown): FastifyReply {
   const body = JSON.stringify(document);
-  const etag = etagOf(body);
+  const etag = etagOf(JSON.stringify(document, (key, value: unknown) => (key === "generated_at" ? undefined : value)));
   reply.header("etag", etag).header("cache-control", "private, no-cache");
   const match = req.headers["if-none-match"];
   if (match && match.split(",").some((m) => m.trim() === etag || m.trim() === `W/${etag}`)) return reply.code(304).send();
@@ -188,7 +191,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
                         ...((componentSchemas()["Sprint"] as { properties: object }).properties),
                         report: {
                           anyOf: [
-                            object({ committed_points: { type: "integer" }, completed_points: { type: "integer" }, burndown: list("BurndownPoint") }, "Report figures (always current)"),
+                            object({ committed_points: { type: "integer" }, completed_points: { type: "integer" } }, "Report figures (always current); the burndown is in /sprints/{id}/report"),
                             { type: "null" },
                           ],
                         },
