@@ -17,6 +17,9 @@ import type { Webhook } from "../domain/webhook.js";
 import type { DeliveryWorker } from "../delivery/worker.js";
 import { webhooksRepo } from "../repo/webhooks-repo.js";
 
+/** How long registration waits for a name to resolve before it leaves the check to the deliveries, ms. */
+const REGISTRATION_LOOKUP_TIMEOUT_MS = 2_000;
+
 /** What every webhooks handler is built from. */
 export interface WebhooksDeps {
   pipeline: Pipeline;
@@ -61,10 +64,17 @@ export async function checkEndpointAddress(url: string, allowedHosts: readonly s
   let addresses: string[];
   if (isIP(host) !== 0) addresses = [host];
   else {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      addresses = (await lookup(host, { all: true })).map((a) => a.address);
+      // Bounded, so a slow resolver never outlasts the caller's deadline: deliveries check again anyway.
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("lookup timed out")), REGISTRATION_LOOKUP_TIMEOUT_MS);
+      });
+      addresses = (await Promise.race([lookup(host, { all: true }), timeout])).map((a) => a.address);
     } catch {
       return;
+    } finally {
+      clearTimeout(timer);
     }
   }
   const problem = addresses.map(addressProblem).find((p) => p !== undefined);
