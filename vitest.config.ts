@@ -6,6 +6,9 @@ export default defineConfig({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"], externalConditions: ["source"] } },
   test: {
+    // eventsource(-parser) publish TypeScript sources under the "source" condition too: bundled by vite (with the MCP
+    // SDK that imports them), not loaded by Node.
+    server: { deps: { inline: ["@modelcontextprotocol/sdk", "eventsource", "eventsource-parser"] } },
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -18,7 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "service",
-          include: ["packages/*/test/**/*.test.ts", "services/{tenancy,workitems,sprints}/test/**/*.test.ts"],
+          include: ["packages/*/test/**/*.test.ts", "services/{tenancy,workitems,sprints,webhooks}/test/**/*.test.ts"],
           // The SDK's tests run whole systems through the gateway: they are end-to-end tests.
           exclude: [...configDefaults.exclude, "packages/client/test/**"],
         },

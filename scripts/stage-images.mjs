@@ -4,15 +4,15 @@
 // its production dependencies exactly as installed here (node_modules/, better-sqlite3 already compiled for
 // this Node and glibc). The Dockerfile's offline path (ARTIFACTS=prebuilt) copies this as is; its online
 // path runs `npm install --omit=dev` from the generated package.json instead.
-//   node scripts/stage-images.mjs [service ...]      (default: all four)
+//   node scripts/stage-images.mjs [service ...]      (default: all of them)
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SERVICES = ["gateway", "tenancy", "workitems", "sprints"];
-const WORKSPACE_DIRS = { "@agileboard/proto": "proto", "@agileboard/kit": "packages/kit" };
+const SERVICES = ["gateway", "tenancy", "workitems", "sprints", "webhooks"];
+const WORKSPACE_DIRS = { "@agileboard/proto": "proto", "@agileboard/kit": "packages/kit", "@agileboard/mcp": "packages/mcp" };
 // better-sqlite3 needs only its JavaScript and the compiled addon at run time.
 const SKIP_IN_BETTER_SQLITE3 = ["deps", "src", "build/Release/obj", "build/Release/obj.target", "build/Release/.deps", "build/deps", "build/Release/test_extension.node"];
 

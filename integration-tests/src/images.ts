@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { GenericContainer, getContainerRuntimeClient, ImageName } from "testcontainers";
 import { REPO_ROOT } from "@agileboard/testkit";
 
-/** The four deployables, by the one name each has everywhere. */
-export const SERVICES = ["gateway", "tenancy", "workitems", "sprints"] as const;
+/** The deployables, by the one name each has everywhere. */
+export const SERVICES = ["gateway", "tenancy", "workitems", "sprints", "webhooks"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** The local base images scripts/base-images.sh builds from this host's binaries (nothing is pulled). */

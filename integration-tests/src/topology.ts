@@ -34,7 +34,7 @@ const UID = 1000;
 
 /**
  * The deployment shape on one host, every container on host networking and bound to 127.0.0.1: NATS with
- * JetStream (store on a bind mount, so it survives a restart), tenancy, sprints, two workitems replicas
+ * JetStream (store on a bind mount, so it survives a restart), tenancy, sprints, webhooks, two workitems replicas
  * sharing one tenant volume, two gateways. Nodes can be killed, terminated and started again on their ports.
  */
 export class Topology {
@@ -160,11 +160,12 @@ export class Topology {
       0,
     );
     const ports = new Map<string, [number, number]>();
-    for (const name of ["tenancy", "sprints", "workitems-1", "workitems-2", "gateway-a", "gateway-b"]) ports.set(name, [await freePort(), await freePort()]);
+    for (const name of ["tenancy", "sprints", "webhooks", "workitems-1", "workitems-2", "gateway-a", "gateway-b"]) ports.set(name, [await freePort(), await freePort()]);
     const addr = (name: string) => `127.0.0.1:${ports.get(name)?.[0]}`;
     this.addresses = {
       TENANCY_ADDRS: addr("tenancy"),
       SPRINTS_ADDRS: addr("sprints"),
+      WEBHOOKS_ADDRS: addr("webhooks"),
       WORKITEMS_ADDRS: `${addr("workitems-1")},${addr("workitems-2")}`,
     };
     const service = (name: string, svc: Exclude<ServiceName, "gateway">) => {
@@ -173,6 +174,7 @@ export class Topology {
     };
     await service("tenancy", "tenancy");
     await service("sprints", "sprints");
+    await service("webhooks", "webhooks");
     await Promise.all([service("workitems-1", "workitems"), service("workitems-2", "workitems")]);
     for (const [name, id] of [
       ["gateway-a", "gw-a"],

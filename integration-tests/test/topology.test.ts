@@ -4,7 +4,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Metadata } from "@grpc/grpc-js";
 import { createLogger, ReplicaRouter, UnauthenticatedError, type UnaryMethod } from "@agileboard/kit";
 import { ErrorCode, ListProjectsRequest, ListSprintsRequest, ListWorkItemsRequest, ProjectRole, SprintsServiceService, TenancyServiceService, WorkItemsServiceService, type WorkItem } from "@agileboard/proto";
-import { addMember, createProject, createWorkItem, grpcCall, grpcClient, listAllItems, subscribe, TestClient, waitFor, ForeignSigner } from "@agileboard/testkit";
+import { addMember, createProject, createWorkItem, grpcCall, grpcClient, listAllItems, startWebhookReceiver, subscribe, TestClient, waitFor, ForeignSigner, type WebhookReceiver } from "@agileboard/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { buildDerivedImage, imageOf, Topology } from "../src/index.js";
 import { connectWhenUp, newItem, outcome, report, tenantCalls } from "./helpers.js";
@@ -12,8 +12,9 @@ import { connectWhenUp, newItem, outcome, report, tenantCalls } from "./helpers.
 const TAG = process.env["AGILEBOARD_IMAGE_TAG"] ?? "test";
 const LEASE_TTL_MS = 3_000;
 
-describe("the container topology: NATS, tenancy, sprints, two workitems replicas, two gateways", () => {
+describe("the container topology: NATS, tenancy, sprints, webhooks, two workitems replicas, two gateways", () => {
   let topology: Topology;
+  let receiver: WebhookReceiver;
   const clients: TestClient[] = [];
   const connect = async (gateway: string, userId: string, tenantId = "acme") => {
     const client = await connectWhenUp(topology.url(gateway), await topology.auth.token({ userId, tenantId }));
@@ -31,11 +32,17 @@ describe("the container topology: NATS, tenancy, sprints, two workitems replicas
   beforeEach(() => dumpLogsOnFailure());
 
   beforeAll(async () => {
-    topology = await Topology.start({ tag: TAG, env: { LEASE_TTL_MS: String(LEASE_TTL_MS), PRESENCE_HEARTBEAT_MS: "1000", LOG_LEVEL: process.env["INTEGRATION_LOG_LEVEL"] ?? "info" } });
+    // A webhook receiver on the host; the containers share the host's network and may call it (allow-listed).
+    receiver = await startWebhookReceiver();
+    topology = await Topology.start({
+      tag: TAG,
+      env: { LEASE_TTL_MS: String(LEASE_TTL_MS), PRESENCE_HEARTBEAT_MS: "1000", LOG_LEVEL: process.env["INTEGRATION_LOG_LEVEL"] ?? "info", WEBHOOK_ALLOWED_HOSTS: receiver.hostPort },
+    });
   });
   afterAll(async () => {
     for (const c of clients) c.close();
     await topology?.stop();
+    await receiver?.close();
   });
 
   it("delivers an event produced through gateway A to a subscriber on gateway B", async () => {
@@ -49,6 +56,23 @@ describe("the container topology: NATS, tenancy, sprints, two workitems replicas
     const event = await bob.waitForEvent((e) => e.change?.$case === "workItemCreated");
     expect((event.change?.value as WorkItem).id).toBe(item.id);
     report("A → B", { delivered_after_ms: Date.now() - started });
+  });
+
+  it("delivers a project's events from the webhooks container to a receiver, signed, and serves the REST API from a gateway image", async () => {
+    const alice = await connect("gateway-a", "alice");
+    const project = await createProject(alice);
+    const started = Date.now();
+    await alice.expect("webhook", { $case: "createWebhook", value: { projectId: project.id, url: receiver.url, events: [], secret: "a-container-secret" } });
+    const item = await createWorkItem(alice, project.id, { title: "hooked in a container" });
+    await waitFor(() => receiver.received.some((r) => r.body.includes(item.id)), 15_000, "the delivery");
+    const delivery = receiver.received.find((r) => r.body.includes(item.id));
+    expect(delivery?.headers["x-agileboard-event"]).toBe("work_item_created");
+    expect(String(delivery?.headers["x-agileboard-signature"])).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const token = await topology.auth.token({ userId: "alice" });
+    const rest = await fetch(`${topology.url("gateway-b")}/api/v1/items/${project.key}-1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(rest.status).toBe(200);
+    expect(((await rest.json()) as { item: { title: string } }).item.title).toBe("hooked in a container");
+    report("webhook", { delivered_after_ms: Date.now() - started });
   });
 
   it("carries Unicode identities signed between containers, and refuses forged or unsigned identity at every service", async () => {

@@ -7,6 +7,8 @@ export * from "./gen-wire/agileboard/v1/activity.js";
 export * from "./gen-wire/agileboard/v1/projects.js";
 export * from "./gen-wire/agileboard/v1/work_items.js";
 export * from "./gen-wire/agileboard/v1/sprints.js";
+export * from "./gen-wire/agileboard/v1/tenant_archive.js";
+export * from "./gen-wire/agileboard/v1/webhooks.js";
 export * from "./gen-wire/agileboard/v1/events.js";
 export * from "./gen-wire/agileboard/v1/frames.js";
 // Every generated file declares these helpers; naming them here picks one and settles the ambiguity.

@@ -3,8 +3,12 @@ import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bundleForBrowser, type BrowserBundle } from "./bundle.js";
 
-/** What a browser app's bundle may hold of the SDK, minified and gzipped: the budget that keeps it small. */
-const MAX_BUNDLE_BYTES = 160_000;
+/**
+ * What a browser app's bundle may hold of the SDK, minified and gzipped: the budget that keeps it small. Most of
+ * it is the contract's messages (every ClientFrame and ServerFrame case); 175 KB since search and webhooks
+ * joined the frames (SPEC §3, cases 37 and 90-102), ~164 KB then.
+ */
+const MAX_BUNDLE_BYTES = 175_000;
 const MAX_BUNDLE_GZIP_BYTES = 25_000;
 
 describe("the SDK in a browser bundle", () => {

@@ -46,6 +46,11 @@ export function validateActivityRequest(r: ListActivityRequest): void {
   checkOptionalId(v, "entity_id", r.entityId);
   checkUserId(v, "user_id", r.userId, { required: false });
   if (r.pageSize < 0 || r.pageSize > MAX_ACTIVITY_PAGE_SIZE) v.add("page_size", `must be from 0 to ${MAX_ACTIVITY_PAGE_SIZE}`);
+  const since = r.sinceMs ?? 0;
+  const until = r.untilMs ?? 0;
+  if (!Number.isInteger(since) || since < 0) v.add("since_ms", "must be a Unix time in ms, or 0");
+  if (!Number.isInteger(until) || until < 0) v.add("until_ms", "must be a Unix time in ms, or 0");
+  if (since > 0 && until > 0 && since > until) v.add("until_ms", "must not be before since_ms");
   v.throwIfAny();
   decodeActivityCursor(r.pageToken);
 }
@@ -64,6 +69,8 @@ export function listActivityHandler(store: TenantStore, requireRead: (call: Call
       ...(request.projectId ? { projectId: request.projectId } : {}),
       ...(request.entityId ? { entityId: request.entityId } : {}),
       ...(request.userId ? { userId: request.userId } : {}),
+      ...(request.sinceMs ? { sinceMs: request.sinceMs } : {}),
+      ...(request.untilMs ? { untilMs: request.untilMs } : {}),
       ...(before ? { before } : {}),
       limit: limit + 1,
     });

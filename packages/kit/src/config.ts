@@ -193,6 +193,7 @@ export const replicaEnv = {
   ),
   WORKITEMS_ADDRS: envAddressList({ default: ["127.0.0.1:50052"] }).describe("workitems replicas (host:port, comma-separated)."),
   SPRINTS_ADDRS: envAddressList({ default: ["127.0.0.1:50053"] }).describe("sprints replicas (host:port, comma-separated)."),
+  WEBHOOKS_ADDRS: envAddressList({ default: ["127.0.0.1:50054"] }).describe("webhooks replicas (host:port, comma-separated)."),
 } as const;
 
 /**

@@ -34,3 +34,6 @@ export * from "./leases.js";
 export * from "./auth/internal-identity.js";
 export * from "./grpc/tls.js";
 export * from "./paging.js";
+export * from "./proto-json.js";
+export * from "./tenant-archive.js";
+export * from "./as-of.js";

@@ -54,3 +54,21 @@ export function cutPage<T>(rows: readonly T[], limit: number, sizeOf: (row: T) =
   const last = page[page.length - 1];
   return { page, nextPageToken: rows.length > page.length && last !== undefined ? encodePageToken(cursorOf(last)) : "" };
 }
+
+/** Orders two cursors key by key (numbers by value, strings by code unit, as SQLite's BINARY collation for ASCII). */
+export function compareCursors(a: PageCursor, b: PageCursor): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Of rows already in cursor order (read whole, e.g. to rebuild a past state), those after `after`. */
+export function rowsAfterCursor<T>(rows: readonly T[], cursorOf: (row: T) => PageCursor, after: PageCursor | undefined): T[] {
+  return after ? rows.filter((row) => compareCursors(cursorOf(row), after) > 0) : [...rows];
+}

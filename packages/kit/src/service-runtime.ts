@@ -22,6 +22,7 @@ import { exitOnSignals } from "./shutdown.js";
 import { ConfigError, startOrExit } from "./config.js";
 import { InternalTokenVerifier, loadInternalVerifyKeys, type InternalKeys, type InternalService } from "./auth/internal-identity.js";
 import { grpcTransport, type GrpcTlsConfig } from "./grpc/tls.js";
+import { TenantArchive } from "./tenant-archive.js";
 
 /** How often expired idempotency records are purged from open databases. */
 const PURGE_INTERVAL_MS = 3600_000;
@@ -53,6 +54,13 @@ export interface DomainServiceConfig extends GrpcTlsConfig {
 /** The domain services one service may call. */
 export type PeerService = "tenancy" | "workitems" | "sprints";
 
+/** Background work a service runs while it serves (e.g. webhook deliveries): started once bound, stopped first. */
+export interface ServiceWorker {
+  start(): void;
+  /** Finishes or abandons work under way; what is left is picked up at the next start. */
+  stop(): Promise<void>;
+}
+
 /** What a service's handlers are built from. */
 export interface ServiceRuntime {
   service: string;
@@ -68,6 +76,10 @@ export interface ServiceRuntime {
   peers: Partial<Record<PeerService, ReplicaRouter>>;
   /** Present when the service calls tenancy (TENANCY_ADDRS configured). */
   projectAccess?: ProjectAccessChecker;
+  /** Tenant export and import of this service's files (every service serves its RPCs). */
+  archive: TenantArchive;
+  /** DATA_DIR. */
+  dataDir: string;
 }
 
 /** How to start one domain service. */
@@ -80,6 +92,8 @@ export interface DomainServiceSpec<Definition extends ServiceDefinition> {
   buildHandlers(runtime: ServiceRuntime): ServiceHandlers<Definition>;
   /** Durable event consumers the service runs (read models, reactions to other services' events). */
   consumers?(runtime: ServiceRuntime): EventConsumerSpec[];
+  /** Background work, started once the service serves. */
+  workers?(runtime: ServiceRuntime): ServiceWorker[];
 }
 
 /** Things the embedded default shares between services in one process. */
@@ -181,6 +195,8 @@ export async function startDomainService<Definition extends ServiceDefinition>(
     leases,
     peers,
     ...(projectAccess ? { projectAccess } : {}),
+    archive: new TenantArchive({ service: spec.service, store, dataDir: config.DATA_DIR, logger }),
+    dataDir: config.DATA_DIR,
   };
 
   const server = createGrpcServer();
@@ -201,6 +217,8 @@ export async function startDomainService<Definition extends ServiceDefinition>(
   void relay.sweep();
   const consumers = new EventConsumers(bus, logger);
   consumers.start(spec.consumers?.(runtime) ?? []);
+  const workers = spec.workers?.(runtime) ?? [];
+  for (const worker of workers) worker.start();
   const purgeTimer = setInterval(
     () => store.forEachOpen((_tenantId, db) => purgeIdempotencyRecords(db, Date.now(), config.IDEMPOTENCY_TTL_MS)),
     PURGE_INTERVAL_MS,
@@ -218,6 +236,8 @@ export async function startDomainService<Definition extends ServiceDefinition>(
       health.setStatus(spec.grpcServiceName, "NOT_SERVING");
       await shutdownServer(server, config.SHUTDOWN_GRACE_MS);
       consumers.stop();
+      await Promise.all(workers.map((w) => w.stop()));
+      runtime.archive.close();
       clearInterval(purgeTimer);
       await relay.stop();
       await leases.close();

@@ -12,13 +12,14 @@ import {
 import { loadGatewayConfig, startGateway, type RunningGateway } from "@agileboard/gateway";
 import { loadSprintsConfig, startSprints } from "@agileboard/sprints";
 import { loadTenancyConfig, startTenancy } from "@agileboard/tenancy";
+import { loadWebhooksConfig, startWebhooks } from "@agileboard/webhooks";
 import { loadWorkitemsConfig, startWorkitems } from "@agileboard/workitems";
 import { loadLauncherConfig } from "./config.js";
 
 /** The whole system in one process. */
 export interface EmbeddedSystem {
   gateway: RunningGateway;
-  services: { tenancy: RunningService; workitems: RunningService; sprints: RunningService };
+  services: { tenancy: RunningService; workitems: RunningService; sprints: RunningService; webhooks: RunningService };
   /** Which bus runs: "memory", "nats" (NATS_URL) or "nats-server" (a child this process started). */
   busKind: "memory" | "nats" | "nats-server";
   /** Stops the gateway, the services, the bus and any nats-server it started, in that order. */
@@ -63,18 +64,21 @@ export async function startEmbedded(env: Readonly<Record<string, string | undefi
       shared,
     );
     started.push(workitems);
+    const webhooks = await startWebhooks(loadWebhooksConfig({ ...serviceEnv, TENANCY_ADDRS: tenancyAddr }), shared);
+    started.push(webhooks);
     const gateway = await startGateway(
       loadGatewayConfig({
         ...base,
         TENANCY_ADDRS: tenancyAddr,
         WORKITEMS_ADDRS: `127.0.0.1:${workitems.port}`,
         SPRINTS_ADDRS: `127.0.0.1:${sprints.port}`,
+        WEBHOOKS_ADDRS: `127.0.0.1:${webhooks.port}`,
       }),
       shared,
     );
     return {
       gateway,
-      services: { tenancy, workitems, sprints },
+      services: { tenancy, workitems, sprints, webhooks },
       busKind,
       async stop() {
         await gateway.stop();

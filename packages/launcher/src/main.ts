@@ -11,6 +11,7 @@ process.stdout.write(
     "",
     `agileboard is running at ${gateway.url}  (bus: ${system.busKind}) — open it in a browser to sign in`,
     `  WebSocket: ${gateway.url.replace(/^http/, "ws")}/ws   ready: ${gateway.url}/readyz`,
+    `  REST: ${gateway.url}/api/v1 (docs: ${gateway.url}/api/docs)   MCP: ${gateway.url}/mcp, or npx agileboard-mcp --url ${gateway.url} --token <jwt>`,
     dev
       ? `  get a token: curl -s -XPOST ${gateway.url}/dev/token -H 'content-type: application/json' -d '{"tenant_id":"acme","user_id":"alice"}'`
       : "  tokens: signed by the keys in AUTH_JWKS",

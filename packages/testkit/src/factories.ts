@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ProjectRole, WorkItemType, type ListWorkItemsRequest, type Project, type ProjectMember, type Sprint, type UpdateWorkItemRequest, type WorkItem } from "@agileboard/proto";
+import { DependencyKind, ProjectRole, WorkItemType, type ListWorkItemsRequest, type Project, type ProjectMember, type Sprint, type UpdateWorkItemRequest, type WorkItem } from "@agileboard/proto";
 import type { TestClient } from "./client.js";
 
 /** A project key unique enough for one test run: 2 letters + 6 digits/letters. */
@@ -62,4 +62,36 @@ export function subscribe(client: TestClient, ...projectIds: string[]) {
 /** A ListWorkItemsRequest with every filter off. */
 export function listAllItems(projectId: string, over: Partial<ListWorkItemsRequest> = {}): ListWorkItemsRequest {
   return { projectId, statuses: [], itemTypes: [], assigneeId: "", sprintId: "", parentId: "", includeDeleted: false, pageSize: 0, pageToken: "", backlogOnly: false, ...over };
+}
+
+/** What `seedProject` made. */
+export interface SeededProject {
+  project: Project;
+  epic: WorkItem;
+  story: WorkItem;
+  task: WorkItem;
+  bug: WorkItem;
+  sprint: Sprint;
+}
+
+/**
+ * A small but complete project, made by `admin` through the socket: viewer `viewer` and editor `editor` as
+ * members; epic → story (3 points, in the started sprint, assigned to the editor, a comment and an hour
+ * logged) → task; a bug under the epic, blocked by the task.
+ */
+export async function seedProject(admin: TestClient, opts: { key?: string; viewer?: string; editor?: string } = {}): Promise<SeededProject> {
+  const project = await createProject(admin, { key: opts.key ?? uniqueProjectKey(), name: "Payments", description: "Card payments for the web shop" });
+  await addMember(admin, project.id, opts.viewer ?? "victor", ProjectRole.PROJECT_ROLE_VIEWER);
+  await addMember(admin, project.id, opts.editor ?? "eddie", ProjectRole.PROJECT_ROLE_EDITOR);
+  const sprint = await createSprint(admin, project.id, "Sprint 1");
+  const epic = await createWorkItem(admin, project.id, { itemType: WorkItemType.WORK_ITEM_TYPE_EPIC, title: "Checkout" });
+  let story = await createWorkItem(admin, project.id, { itemType: WorkItemType.WORK_ITEM_TYPE_STORY, title: "Pay by card", parentId: epic.id, storyPoints: 3, sprintId: sprint.id, description: "The customer pays with a credit card." });
+  const task = await createWorkItem(admin, project.id, { itemType: WorkItemType.WORK_ITEM_TYPE_TASK, title: "Card form", parentId: story.id });
+  const bug = await createWorkItem(admin, project.id, { itemType: WorkItemType.WORK_ITEM_TYPE_BUG, title: "Declined cards crash the page", parentId: epic.id });
+  story = await updateWorkItem(admin, story, { assigneeId: opts.editor ?? "eddie" });
+  const started = await admin.expect("sprint", { $case: "startSprint", value: { sprintId: sprint.id, expectedVersion: sprint.version } });
+  await admin.expect("comment", { $case: "addComment", value: { workItemId: story.id, body: "Use the **new** payment provider." } });
+  await admin.expect("timeEntry", { $case: "logTime", value: { workItemId: story.id, startedAtMs: Date.now() - 7_200_000, durationMs: 3_600_000, note: "spike" } });
+  await admin.expect("dependency", { $case: "addDependency", value: { blockingItemId: task.id, blockedItemId: bug.id, kind: DependencyKind.DEPENDENCY_KIND_BLOCKS } });
+  return { project, epic, story, task, bug, sprint: started };
 }

@@ -9,3 +9,5 @@ export * from "./grpc.js";
 export * from "./helm.js";
 export * from "./internal-auth.js";
 export * from "./tls.js";
+export * from "./webhook-receiver.js";
+export * from "./json.js";

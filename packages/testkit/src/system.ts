@@ -65,13 +65,14 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     env,
     async addGateway(extraEnv = {}) {
       if (!nats) throw new Error("a second gateway needs the NATS bus");
-      const { tenancy, workitems, sprints } = embedded.services;
+      const { tenancy, workitems, sprints, webhooks } = embedded.services;
       const gateway = await startGateway(
         loadGatewayConfig({
           ...env,
           TENANCY_ADDRS: `127.0.0.1:${tenancy.port}`,
           WORKITEMS_ADDRS: `127.0.0.1:${workitems.port}`,
           SPRINTS_ADDRS: `127.0.0.1:${sprints.port}`,
+          WEBHOOKS_ADDRS: `127.0.0.1:${webhooks.port}`,
           GATEWAY_ID: `extra-${extraGateways.length + 1}`,
           ...extraEnv,
         }),

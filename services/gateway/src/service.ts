@@ -11,6 +11,7 @@ import {
   newId,
   ProjectAccessChecker,
   RateLimitedError,
+  RELEASE_VERSION,
   ReplicaRouter,
   UnauthenticatedError,
   type EventBus,
@@ -29,6 +30,13 @@ import { ProjectFeeds } from "./fanout/project-feeds.js";
 import { Subscriptions } from "./fanout/subscriptions.js";
 import { registerRoutes } from "./http/routes.js";
 import { registerWebApp } from "./http/web-app.js";
+import { HttpCallers } from "./http/api/callers.js";
+import { ApiReads } from "./http/api/reads.js";
+import { registerApi } from "./http/api/routes.js";
+import { registerMcp } from "./http/mcp.js";
+import { registerTenantRoutes } from "./http/api/tenant-routes.js";
+import { TenantArchiver } from "./tenant-archive/archiver.js";
+import { ServiceCalls } from "./http/api/service-calls.js";
 import { CLOSE_TOKEN_EXPIRED, Connection } from "./ws/connection.js";
 import { ConnectionRegistry } from "./ws/registry.js";
 import { createUpgradeHandler, SUBPROTOCOL } from "./ws/upgrade.js";
@@ -65,6 +73,7 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
     tenancy: router("tenancy", config.TENANCY_ADDRS),
     workitems: router("workitems", config.WORKITEMS_ADDRS),
     sprints: router("sprints", config.SPRINTS_ADDRS),
+    webhooks: router("webhooks", config.WEBHOOKS_ADDRS),
   };
   const devSigner = config.AUTH_DEV
     ? await loadOrCreateDevSigner(config.DATA_DIR, { ...(config.AUTH_ISSUER ? { issuer: config.AUTH_ISSUER } : {}), ...(config.AUTH_AUDIENCE ? { audience: config.AUTH_AUDIENCE } : {}) })
@@ -157,10 +166,23 @@ export async function startGateway(config: GatewayConfig, shared: SharedDependen
       tenancy: routers.tenancy.healthyCount() > 0,
       workitems: routers.workitems.healthyCount() > 0,
       sprints: routers.sprints.healthyCount() > 0,
+      webhooks: routers.webhooks.healthyCount() > 0,
       accepting: !draining,
     }),
     ...(devSigner ? { devSigner } : {}),
   });
+  const callers = new HttpCallers({ verifier, signer, gatewayId: config.GATEWAY_ID, ratePerSecond: config.WS_RATE_PER_S, burst: config.WS_RATE_BURST });
+  const serviceCalls = new ServiceCalls(table, routers);
+  const archiver = new TenantArchiver(routers, RELEASE_VERSION);
+  await registerApi(app, {
+    callers,
+    reads: new ApiReads(serviceCalls),
+    logger,
+    version: RELEASE_VERSION,
+    extraRoutes: (api, helpers) => registerTenantRoutes(api, helpers, archiver),
+  });
+  registerMcp(app, { callers, logger });
+  // The web app last: its SPA fallback must never answer a route the API owns.
   await registerWebApp(app, { webDir: config.WEB_DIR, devAuth: Boolean(devSigner) });
   await app.listen({ host: config.HOST, port: config.PORT });
   app.server.on("upgrade", createUpgradeHandler({ wss, verifier, registry, logger, isDraining: () => draining, onConnection }));

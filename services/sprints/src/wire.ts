@@ -10,6 +10,9 @@ const STATUS_TO_PROTO: Record<SprintStatus, SprintStatusProto> = {
 
 /** A sprint status as activity rows and field changes show it. */
 export const statusName = (s: SprintStatus): string => SprintStatusProto[STATUS_TO_PROTO[s]];
+/** The status an activity row names by its proto value name, if any. */
+export const statusFromName = (name: string): SprintStatus | undefined =>
+  (Object.entries(STATUS_TO_PROTO) as [SprintStatus, number][]).find(([, v]) => SprintStatusProto[v] === name)?.[0];
 
 export function sprintToProto(s: Sprint): SprintProto {
   return {

@@ -24,6 +24,11 @@ export function roleName(role: Role | undefined): string {
   return role ? ProjectRole[ROLE_TO_PROTO[role]] : "";
 }
 
+/** The role an activity row names by its proto value name ("PROJECT_ROLE_ADMIN"), if any. */
+export function roleFromName(name: string): Role | undefined {
+  return roleFromProto(ProjectRole[name as keyof typeof ProjectRole] ?? ProjectRole.PROJECT_ROLE_UNSPECIFIED);
+}
+
 /** The role a proto enum names, if it names one. */
 export function roleFromProto(role: ProjectRole): Role | undefined {
   switch (role) {

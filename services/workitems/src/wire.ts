@@ -139,6 +139,32 @@ export function renderValue(field: string, value: unknown): string {
   return String(value);
 }
 
+/**
+ * The domain value of a field from its rendering in an activity row (the inverse of `renderValue`): what an
+ * "as of" read puts back when it undoes a change. Labels are split at commas, so a label that itself holds a
+ * comma comes back as two.
+ */
+export function parseValue(field: string, text: string): unknown {
+  switch (field) {
+    case "status":
+      return STATUS_FROM_PROTO.get(WorkItemStatus[text as keyof typeof WorkItemStatus] ?? -1) ?? "backlog";
+    case "priority":
+      return PRIORITY_FROM_PROTO.get(PriorityProto[text as keyof typeof PriorityProto] ?? -1) ?? "medium";
+    case "item_type":
+      return TYPE_FROM_PROTO.get(WorkItemType[text as keyof typeof WorkItemType] ?? -1) ?? "task";
+    case "assignee_id":
+    case "sprint_id":
+    case "parent_id":
+      return text === "" ? null : text;
+    case "story_points":
+      return text === "" ? null : Number(text);
+    case "labels":
+      return text === "" ? [] : text.split(",");
+    default:
+      return text;
+  }
+}
+
 /** The event's `changes` for a diff. */
 export function toFieldChanges(diffs: readonly FieldDiff[]): FieldChange[] {
   return diffs.map((d) => ({ field: d.field, oldValue: renderValue(d.field, d.oldValue), newValue: renderValue(d.field, d.newValue) }));

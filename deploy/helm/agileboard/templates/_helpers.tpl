@@ -53,7 +53,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* The gRPC port of each domain service. */}}
 {{- define "agileboard.grpcPort" -}}
-{{- get (dict "tenancy" 50051 "workitems" 50052 "sprints" 50053) . }}
+{{- get (dict "tenancy" 50051 "workitems" 50052 "sprints" 50053 "webhooks" 50054) . }}
 {{- end }}
 
 {{/* A domain service's replicas as callers address them: its headless Service, which resolves to every pod. */}}
@@ -111,6 +111,8 @@ capabilities:
   value: {{ include "agileboard.replicaAddrs" (dict "root" .root "service" "workitems") | quote }}
 - name: SPRINTS_ADDRS
   value: {{ include "agileboard.replicaAddrs" (dict "root" .root "service" "sprints") | quote }}
+- name: WEBHOOKS_ADDRS
+  value: {{ include "agileboard.replicaAddrs" (dict "root" .root "service" "webhooks") | quote }}
 {{- if .root.Values.grpcTls.enabled }}
 - name: GRPC_TLS_CERT
   value: /etc/agileboard/grpc-tls/tls.crt

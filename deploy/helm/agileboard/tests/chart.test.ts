@@ -30,8 +30,8 @@ const find = (objects: K8sObject[], kind: string, name: string) => {
 };
 const container = (deployment: K8sObject) => deployment.spec.template.spec.containers[0];
 const envOf = (deployment: K8sObject) => Object.fromEntries(container(deployment).env.map((e: { name: string; value?: string }) => [e.name, e.value]));
-const SERVICES = ["gateway", "tenancy", "workitems", "sprints"];
-const GRPC_PORT: Record<string, number> = { tenancy: 50051, workitems: 50052, sprints: 50053 };
+const SERVICES = ["gateway", "tenancy", "workitems", "sprints", "webhooks"];
+const GRPC_PORT: Record<string, number> = { tenancy: 50051, workitems: 50052, sprints: 50053, webhooks: 50054 };
 
 describe("the Helm chart, checked with the real helm", () => {
   it.each(VALUE_SETS)("passes helm lint --strict with %s", (_label, file) => {
@@ -83,7 +83,7 @@ describe("the Helm chart, checked with the real helm", () => {
 
   it("probes domain services over gRPC health and the gateway on /healthz and /readyz", () => {
     const objects = render();
-    for (const service of ["tenancy", "workitems", "sprints"]) {
+    for (const service of ["tenancy", "workitems", "sprints", "webhooks"]) {
       const c = container(find(objects, "Deployment", `rel-agileboard-${service}`));
       for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) expect(c[probe].grpc.port).toBe(GRPC_PORT[service]);
     }
@@ -149,7 +149,7 @@ describe("the Helm chart, checked with the real helm", () => {
 
   it("points every caller's replica lists at the services' headless Services", () => {
     const objects = render();
-    for (const service of ["tenancy", "workitems", "sprints"]) {
+    for (const service of ["tenancy", "workitems", "sprints", "webhooks"]) {
       const svc = find(objects, "Service", `rel-agileboard-${service}-headless`);
       expect(svc.spec.clusterIP).toBe("None");
       expect(svc.spec.selector["app.kubernetes.io/component"]).toBe(service);
@@ -183,9 +183,10 @@ describe("the Helm chart, checked with the real helm", () => {
     expect(deny.spec).toEqual({ podSelector: { matchLabels: { "app.kubernetes.io/instance": "rel" } }, policyTypes: ["Ingress"] });
     const callers = (name: string) => policy(name).spec.ingress[0].from.map((f: Manifest) => f.podSelector.matchLabels["app.kubernetes.io/component"]);
     expect(callers("workitems")).toEqual(["gateway"]);
-    expect(callers("tenancy").sort()).toEqual(["gateway", "sprints", "workitems"]);
+    expect(callers("tenancy").sort()).toEqual(["gateway", "sprints", "webhooks", "workitems"]);
     expect(callers("sprints").sort()).toEqual(["gateway", "workitems"]);
-    expect(callers("nats")).toEqual(expect.arrayContaining(["gateway", "tenancy", "workitems", "sprints", "workitems-migrate"]));
+    expect(callers("webhooks")).toEqual(["gateway"]);
+    expect(callers("nats")).toEqual(expect.arrayContaining(["gateway", "tenancy", "workitems", "sprints", "webhooks", "workitems-migrate", "webhooks-migrate"]));
     expect(callers("nats")).not.toContain("gateway-test");
     const gatewayPolicy = find(render("ci/ingress.yaml"), "NetworkPolicy", "rel-agileboard-gateway");
     expect(gatewayPolicy.spec.ingress[0].from[0]).toEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } });
@@ -196,7 +197,7 @@ describe("the Helm chart, checked with the real helm", () => {
     const pvc = find(objects, "PersistentVolumeClaim", "rel-agileboard-data");
     expect(pvc.spec).toMatchObject({ accessModes: ["ReadWriteMany"], storageClassName: "nfs-client", resources: { requests: { storage: "50Gi" } } });
     expect(pvc.metadata.annotations).toMatchObject({ "helm.sh/hook": "pre-install", "helm.sh/resource-policy": "keep" });
-    for (const service of ["tenancy", "workitems", "sprints"]) {
+    for (const service of ["tenancy", "workitems", "sprints", "webhooks"]) {
       const job = find(objects, "Job", `rel-agileboard-${service}-migrate`);
       expect(job.metadata.annotations).toMatchObject({ "helm.sh/hook": "pre-install,pre-upgrade", "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded" });
       expect(Number(job.metadata.annotations?.["helm.sh/hook-weight"])).toBeGreaterThan(Number(pvc.metadata.annotations?.["helm.sh/hook-weight"]));

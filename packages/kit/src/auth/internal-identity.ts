@@ -15,7 +15,7 @@ import { isTenantId, MAX_ROLE_CHARS, MAX_ROLES, nameProblem, userIdProblem } fro
  */
 
 /** The domain services an internal token can be addressed to. */
-export type InternalService = "tenancy" | "workitems" | "sprints";
+export type InternalService = "tenancy" | "workitems" | "sprints" | "webhooks";
 
 /**
  * Which services a service calls while serving a request: a token addressed to a service is valid for these
@@ -25,6 +25,7 @@ export const DOWNSTREAM_SERVICES: Readonly<Record<InternalService, readonly Inte
   tenancy: [],
   workitems: ["tenancy", "sprints"],
   sprints: ["tenancy"],
+  webhooks: ["tenancy"],
 };
 
 /** `iss` of every internal token. */

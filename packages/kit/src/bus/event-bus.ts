@@ -49,8 +49,8 @@ export interface EventBus {
   publish(events: readonly OutboundEvent[]): Promise<void>;
   /** The newest sequence matching `filter`, and the log's oldest retained sequence. */
   bounds(filter: string): Promise<LogBounds>;
-  /** Stored events matching `filter` with `afterSequence < sequence <= upToSequence`, in order. */
-  read(filter: string, afterSequence: number, upToSequence: number): Promise<LoggedEvent[]>;
+  /** Stored events matching `filter` with `afterSequence < sequence <= upToSequence`, in order (at most `limit`). */
+  read(filter: string, afterSequence: number, upToSequence: number, limit?: number): Promise<LoggedEvent[]>;
   /** Every stored event matching `filter` after `afterSequence`, in order, then live as they are stored. */
   follow(filter: string, afterSequence: number, onEvent: (event: LoggedEvent) => void): Promise<Subscription>;
   /** Live messages on a subject pattern (stored events and announcements alike), without replay. */

@@ -90,9 +90,9 @@ export class MemoryEventBus implements EventBus {
     return { lastSequence: this.lastSequenceOf(filter), firstSequence: this.firstSequence() };
   }
 
-  async read(filter: string, afterSequence: number, upToSequence: number): Promise<LoggedEvent[]> {
+  async read(filter: string, afterSequence: number, upToSequence: number, limit = Number.POSITIVE_INFINITY): Promise<LoggedEvent[]> {
     const out: LoggedEvent[] = [];
-    for (let i = this.indexAfter(afterSequence); i < this.events.length; i++) {
+    for (let i = this.indexAfter(afterSequence); i < this.events.length && out.length < limit; i++) {
       const event = this.events[i];
       if (!event || event.sequence > upToSequence) break;
       if (subjectMatches(filter, event.subject)) out.push(event);

@@ -109,11 +109,11 @@ export class NatsEventBus implements EventBus {
     return { lastSequence: last, firstSequence: info.state.first_seq };
   }
 
-  async read(filter: string, afterSequence: number, upToSequence: number): Promise<LoggedEvent[]> {
+  async read(filter: string, afterSequence: number, upToSequence: number, limit = Number.POSITIVE_INFINITY): Promise<LoggedEvent[]> {
     const jsm = await this.manager();
     const out: LoggedEvent[] = [];
     let cursor = afterSequence + 1;
-    while (cursor <= upToSequence) {
+    while (cursor <= upToSequence && out.length < limit) {
       let stored;
       try {
         // The server accepts next_by_subj (first message at or after seq on a subject filter); nats.js's

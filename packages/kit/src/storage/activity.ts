@@ -22,6 +22,10 @@ export interface ActivityQuery {
   projectId?: string;
   entityId?: string;
   userId?: string;
+  /** Only rows at or after this time, Unix ms. */
+  sinceMs?: number;
+  /** Only rows at or before this time, Unix ms. */
+  untilMs?: number;
   limit: number;
   /** Exclusive cursor: rows strictly older than (at, id). */
   before?: { at: number; id: string };
@@ -73,20 +77,66 @@ export function queryActivity(db: Database, query: ActivityQuery): Activity[] {
     where.push("user_id = ?");
     params.push(query.userId);
   }
+  if (query.sinceMs) {
+    where.push("at >= ?");
+    params.push(query.sinceMs);
+  }
+  if (query.untilMs) {
+    where.push("at <= ?");
+    params.push(query.untilMs);
+  }
   if (query.before) {
     where.push("(at < ? OR (at = ? AND id < ?))");
     params.push(query.before.at, query.before.at, query.before.id);
   }
   const sql = `SELECT * FROM activity_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY at DESC, id DESC LIMIT ?`;
+  return prepared(db, sql).all(...params, query.limit).map(activityOfRow);
+}
+
+/** A query statement by its SQL text: a handful of filter shapes, each prepared once per database. */
+function prepared(db: Database, sql: string): Statement<unknown[], ActivityRow> {
   const cache = statements(db).queries;
   let statement = cache.get(sql);
   if (!statement) {
     statement = db.prepare<unknown[], ActivityRow>(sql);
     cache.set(sql, statement);
   }
-  const rows = statement.all(...params, query.limit);
-  return rows.map((r) => ({
+  return statement;
+}
+
+/** Which rows `activitySince` reads: one entity type, and one project or some entities. */
+export interface ActivitySinceQuery {
+  entityType: string;
+  projectId?: string;
+  entityIds?: readonly string[];
+  /** Rows strictly after this time, Unix ms. */
+  afterMs: number;
+}
+
+/**
+ * The audit rows written after a time, oldest first (in time order, then id order: ids are UUID v7, so one
+ * mutation's rows keep the order they were written in). What an "as of" read undoes, newest first, to get
+ * from the state now back to the state then.
+ */
+export function activitySince(db: Database, query: ActivitySinceQuery): Activity[] {
+  const where = ["entity_type = ?", "at > ?"];
+  const params: (string | number)[] = [query.entityType, query.afterMs];
+  if (query.projectId) {
+    where.push("project_id = ?");
+    params.push(query.projectId);
+  }
+  if (query.entityIds) {
+    where.push("entity_id IN (SELECT value FROM json_each(?))");
+    params.push(JSON.stringify(query.entityIds));
+  }
+  return prepared(db, `SELECT * FROM activity_log WHERE ${where.join(" AND ")} ORDER BY at, id`)
+    .all(...params)
+    .map(activityOfRow);
+}
+
+function activityOfRow(r: ActivityRow): Activity {
+  return {
     id: r.id,
     entityType: r.entity_type,
     entityId: r.entity_id,
@@ -97,5 +147,5 @@ export function queryActivity(db: Database, query: ActivityQuery): Activity[] {
     newValue: r.new_value ?? "",
     userId: r.user_id,
     atMs: r.at,
-  }));
+  };
 }

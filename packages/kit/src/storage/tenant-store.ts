@@ -77,6 +77,11 @@ export class TenantStore {
       .filter((tenantId) => existsSync(this.pathOf(tenantId)));
   }
 
+  /** The ids of the migrations this store applies, in order (what a tenant file of this version may hold). */
+  get migrationIds(): string[] {
+    return this.opts.migrations.map((m) => m.id);
+  }
+
   /** Number of databases open now. */
   get openCount(): number {
     return this.open_.size;

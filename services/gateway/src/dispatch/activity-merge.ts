@@ -17,7 +17,7 @@ const EXHAUSTED = "-";
 export type ActivityCall = (service: ServiceName, path: string, request: Uint8Array) => Promise<Buffer>;
 
 /**
- * list_activity across the services that keep audit rows (tenancy, workitems, sprints): each is asked for a
+ * list_activity across the services that keep audit rows (tenancy, workitems, sprints, webhooks): each is asked for a
  * page from its own cursor, the rows are merged newest first, and the client's page token carries every
  * service's cursor — so paging never repeats or skips a row.
  */

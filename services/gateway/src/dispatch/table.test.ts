@@ -32,11 +32,11 @@ describe("dispatch table", () => {
     expect(route).toMatchObject({ kind: "unary", service, path, replyField: serverFrameField(protoFiles, reply) });
   });
 
-  it("merges list_activity from the three services", () => {
+  it("merges list_activity from the four services", () => {
     const field = cases.find((f) => f.name === "list_activity");
     const route = table.get(field?.number ?? -1);
     expect(route?.kind).toBe("merge");
-    if (route?.kind === "merge") expect(route.targets.map((t) => t.service).sort()).toEqual(["sprints", "tenancy", "workitems"]);
+    if (route?.kind === "merge") expect(route.targets.map((t) => t.service).sort()).toEqual(["sprints", "tenancy", "webhooks", "workitems"]);
   });
 
   it("keeps the case numbers of SPEC §3", () => {

@@ -1,7 +1,7 @@
 import type { ProtoMetadata } from "@agileboard/proto";
 
 /** A domain service the gateway forwards to, named as in config (`<NAME>_ADDRS`). */
-export type ServiceName = "tenancy" | "workitems" | "sprints";
+export type ServiceName = "tenancy" | "workitems" | "sprints" | "webhooks";
 
 /** Requests the gateway answers itself. */
 export const LOCAL_CASES = ["ping", "subscribe", "unsubscribe", "refresh_token"] as const;
@@ -42,7 +42,7 @@ interface Method {
 /** "WorkItemsService" → "workitems". */
 function serviceNameOf(grpcService: string): ServiceName {
   const name = grpcService.replace(/Service$/, "").toLowerCase();
-  if (name !== "tenancy" && name !== "workitems" && name !== "sprints") throw new Error(`unknown service ${grpcService}`);
+  if (name !== "tenancy" && name !== "workitems" && name !== "sprints" && name !== "webhooks") throw new Error(`unknown service ${grpcService}`);
   return name;
 }
 

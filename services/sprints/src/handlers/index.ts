@@ -26,6 +26,7 @@ export function buildHandlers(rt: ServiceRuntime): ServiceHandlers<typeof Sprint
     getSprint: getSprint(deps),
     rebuildReportModel: rebuildReportModel(deps),
     listActivity: listActivityHandler(rt.store, (call, projectId) => deps.access.require(call, projectId, AccessLevel.ACCESS_LEVEL_READ)),
+    ...rt.archive.handlers(),
   };
 }
 

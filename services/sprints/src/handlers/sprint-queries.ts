@@ -1,9 +1,12 @@
-import { checkId, checkPageRequest, cutPage, decodePageToken, requireId, ViolationList, type RpcHandler } from "@agileboard/kit";
+import { activitySince, byEntity, checkAsOf, lastChangeAtOrBefore, rowsAfterCursor, checkId, checkPageRequest, cutPage, decodePageToken, requireId, ViolationList, type RpcHandler } from "@agileboard/kit";
 import { Sprint as SprintProto, type GetSprintReportRequest, type GetSprintRequest, type ListSprintsRequest, type SprintList, type SprintReport } from "@agileboard/proto";
 import { sprintFigures } from "../domain/report.js";
 import { historyRepo } from "../repo/history-repo.js";
 import { sprintsRepo } from "../repo/sprints-repo.js";
-import { sprintToProto } from "../wire.js";
+import { sprintToProto, statusFromName } from "../wire.js";
+import { sprintAsOf } from "../domain/as-of.js";
+import type { Sprint } from "../domain/sprint.js";
+import type { Database } from "better-sqlite3";
 import { AccessLevel, authorizeSprint, findSprint, type SprintsDeps } from "./shared.js";
 import { catchUpProject } from "./work-item-events.js";
 
@@ -22,6 +25,7 @@ export function listSprints(deps: SprintsDeps): RpcHandler<ListSprintsRequest, S
           const v = new ViolationList();
           checkId(v, "project_id", r.projectId);
           checkPageRequest(v, r, MAX_PAGE_SIZE, 2);
+          checkAsOf(v, r.asOfMs);
           v.throwIfAny();
         },
         authorize: async (r, caller) => {
@@ -30,7 +34,9 @@ export function listSprints(deps: SprintsDeps): RpcHandler<ListSprintsRequest, S
         read: (r, db) => {
           const limit = r.pageSize || DEFAULT_PAGE_SIZE;
           const after = decodePageToken(r.pageToken, 2);
-          const rows = sprintsRepo.listForProject(db, r.projectId, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
+          const rows = r.asOfMs
+            ? rowsAfterCursor(sprintsAsOf(db, r.projectId, r.asOfMs), (s) => [s.createdAt, s.id], after).slice(0, limit + 1)
+            : sprintsRepo.listForProject(db, r.projectId, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
           const { page, nextPageToken } = cutPage(rows, limit, (s) => SprintProto.encode(sprintToProto(s)).finish().length, (s) => [s.createdAt, s.id]);
           return { sprints: page.map(sprintToProto), nextPageToken };
         },
@@ -90,4 +96,13 @@ export function getSprintReport(deps: SprintsDeps): RpcHandler<GetSprintReportRe
       request,
       call,
     );
+}
+
+/** The project's sprints as they were at `asOfMs` (those that existed and were not deleted then). */
+function sprintsAsOf(db: Database, projectId: string, asOfMs: number): Sprint[] {
+  const rows = byEntity(activitySince(db, { entityType: "sprint", projectId, afterMs: asOfMs }));
+  return sprintsRepo
+    .everyInProject(db, projectId)
+    .map((s) => sprintAsOf(s, rows.get(s.id) ?? [], asOfMs, lastChangeAtOrBefore(db, s.id, asOfMs), statusFromName))
+    .filter((s): s is Sprint => s !== undefined && s.deletedAt === null);
 }

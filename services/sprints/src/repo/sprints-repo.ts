@@ -52,6 +52,7 @@ const statements = perDatabase((db) => ({
   byProject: db.prepare<[string, number, string, number], SprintRow>(
     `${SELECT} WHERE project_id = ? AND deleted_at IS NULL AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
   ),
+  everyInProject: db.prepare<[string], SprintRow>(`${SELECT} WHERE project_id = ? ORDER BY created_at, id`),
   active: db.prepare<[string], SprintRow>(`${SELECT} WHERE project_id = ? AND status = 'active' AND deleted_at IS NULL`),
   lastCompleted: db.prepare<[string, number], SprintRow>(
     `${SELECT} WHERE project_id = ? AND status = 'completed' AND deleted_at IS NULL ORDER BY completed_at DESC, id DESC LIMIT ?`,
@@ -105,6 +106,10 @@ export const sprintsRepo = {
     });
   },
   /** Up to `limit` of a project's sprints after (`createdAt`, `id`), oldest first. */
+  /** Every sprint the project ever had, deleted ones included, oldest first ("as of" reads). */
+  everyInProject(db: Database, projectId: string): Sprint[] {
+    return statements(db).everyInProject.all(projectId).map(toSprint);
+  },
   listForProject(db: Database, projectId: string, page: { after?: readonly [number, string]; limit: number }): Sprint[] {
     const [createdAt, id] = page.after ?? [-1, ""];
     return statements(db).byProject.all(projectId, createdAt, id, page.limit).map(toSprint);

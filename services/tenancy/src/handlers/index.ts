@@ -20,5 +20,6 @@ export function buildHandlers(rt: ServiceRuntime): ServiceHandlers<typeof Tenanc
     listProjectMembers: listProjectMembers(rt),
     listActivity: listActivityHandler(rt.store, async (call, projectId) => requireAccess(rt.store.open(call.tenantId), call, projectId, "read")),
     checkProjectAccess: checkProjectAccess(rt),
+    ...rt.archive.handlers(),
   };
 }

@@ -29,6 +29,7 @@ const statements = perDatabase((db) => ({
     `SELECT ${COLUMNS} FROM project_members WHERE project_id = ? AND deleted_at IS NULL AND (created_at, user_id) > (?, ?)
      ORDER BY created_at, user_id LIMIT ?`,
   ),
+  everyInProject: db.prepare<[string], MemberRow>(`SELECT ${COLUMNS} FROM project_members WHERE project_id = ? ORDER BY created_at, user_id`),
   countAdmins: db
     .prepare<[string], number>("SELECT COUNT(*) FROM project_members WHERE project_id = ? AND role = 'admin' AND deleted_at IS NULL")
     .pluck(),
@@ -77,6 +78,10 @@ export const membersRepo = {
   listLive(db: Database, projectId: string, page: { after?: readonly [number, string]; limit: number }): Member[] {
     const [createdAt, userId] = page.after ?? [-1, ""];
     return statements(db).list.all(projectId, createdAt, userId, page.limit).map(toMember);
+  },
+  /** Every membership row the project ever had, removed ones included, in joining order ("as of" reads). */
+  everyInProject(db: Database, projectId: string): Member[] {
+    return statements(db).everyInProject.all(projectId).map(toMember);
   },
   countAdmins(db: Database, projectId: string): number {
     return statements(db).countAdmins.get(projectId) ?? 0;

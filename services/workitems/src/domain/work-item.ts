@@ -77,7 +77,7 @@ export interface FieldDiff {
 }
 
 /** Fields compared by `diffWorkItems`, as [domain key, proto field name]. */
-const DIFFED_FIELDS: readonly (readonly [keyof WorkItem, string])[] = [
+export const DIFFED_FIELDS: readonly (readonly [keyof WorkItem, string])[] = [
   ["title", "title"],
   ["description", "description"],
   ["status", "status"],

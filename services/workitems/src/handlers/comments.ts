@@ -1,6 +1,8 @@
 import type { Database } from "better-sqlite3";
 import {
   decodePageToken,
+  checkAsOf,
+  rowsAfterCursor,
   cutPage,
   checkPageRequest,
   checkExpectedVersion,
@@ -26,6 +28,7 @@ import { checkCommentBody, commentRules, type Comment } from "../domain/comment.
 import { commentsRepo } from "../repo/comments-repo.js";
 import { commentToProto } from "../wire.js";
 import { authorizeItem, checkVersion, findLiveItem, type WorkItemsDeps } from "./shared.js";
+import { AsOfReader } from "./as-of.js";
 
 function findLiveComment(db: Database, id: string): Comment {
   const comment = commentsRepo.findById(db, id);
@@ -179,13 +182,16 @@ export function listComments(deps: WorkItemsDeps): RpcHandler<ListCommentsReques
           const v = new ViolationList();
           checkId(v, "work_item_id", r.workItemId);
           checkPageRequest(v, r, MAX_COMMENT_PAGE_SIZE, 2);
+          checkAsOf(v, r.asOfMs);
           v.throwIfAny();
         },
         authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
         read: (r, db) => {
           const limit = r.pageSize || DEFAULT_COMMENT_PAGE_SIZE;
           const after = decodePageToken(r.pageToken, 2);
-          const rows = commentsRepo.listForItem(db, r.workItemId, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
+          const rows = r.asOfMs
+            ? rowsAfterCursor(new AsOfReader(db, r.asOfMs).comments(r.workItemId), (c) => [c.createdAt, c.id], after).slice(0, limit + 1)
+            : commentsRepo.listForItem(db, r.workItemId, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
           const { page, nextPageToken } = cutPage(rows, limit, (c) => Buffer.byteLength(c.body) + 200, (c) => [c.createdAt, c.id]);
           return { comments: page.map(commentToProto), nextPageToken };
         },

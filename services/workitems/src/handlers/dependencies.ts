@@ -14,6 +14,8 @@ import {
   type CallContext,
   type RpcHandler,
   type Transaction,
+  checkAsOf,
+  rowsAfterCursor,
 } from "@agileboard/kit";
 import {
   AccessLevel,
@@ -28,6 +30,7 @@ import { dependenciesRepo, type DependencyRow } from "../repo/dependencies-repo.
 import { workItemsRepo } from "../repo/work-items-repo.js";
 import { DEPENDENCY_KIND_VALUES, dependencyKindFromProto, dependencyToProto } from "../wire.js";
 import { authorizeItem, findLiveItem, type WorkItemsDeps } from "./shared.js";
+import { AsOfReader } from "./as-of.js";
 
 /** Writes an edge change with its activity row, and tells both items' projects. */
 function emitDependency(tx: Transaction, edge: DependencyRow, change: "dependencyAdded" | "dependencyRemoved"): DependencyProto {
@@ -161,15 +164,32 @@ export function listDependencies(deps: WorkItemsDeps): RpcHandler<ListDependenci
       {
         validate: (r) => {
           const v = new ViolationList();
-          checkId(v, "work_item_id", r.workItemId);
+          if (r.projectId) {
+            checkId(v, "project_id", r.projectId);
+            if (r.workItemId) v.add("project_id", "cannot be given together with work_item_id");
+          } else {
+            checkId(v, "work_item_id", r.workItemId);
+          }
           checkPageRequest(v, r, MAX_DEPENDENCY_PAGE_SIZE, 2);
+          checkAsOf(v, r.asOfMs);
           v.throwIfAny();
         },
-        authorize: (r, caller, db) => authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true }),
+        authorize: async (r, caller, db) => {
+          if (r.projectId) await deps.access.require(caller, r.projectId, AccessLevel.ACCESS_LEVEL_READ);
+          else await authorizeItem(deps, caller, db, r.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true });
+        },
         read: (r, db) => {
           const limit = r.pageSize || DEFAULT_DEPENDENCY_PAGE_SIZE;
           const after = decodePageToken(r.pageToken, 2);
-          const rows = dependenciesRepo.touching(db, r.workItemId, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
+          const pageRequest = { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 };
+          let rows: DependencyRow[];
+          if (r.asOfMs) {
+            const reader = new AsOfReader(db, r.asOfMs);
+            const all = r.projectId ? reader.dependenciesOfProject(r.projectId) : reader.dependenciesOf(r.workItemId);
+            rows = rowsAfterCursor(all, (d) => [d.created_at, d.id], after).slice(0, limit + 1);
+          } else {
+            rows = r.projectId ? dependenciesRepo.ofProject(db, r.projectId, pageRequest) : dependenciesRepo.touching(db, r.workItemId, pageRequest);
+          }
           // Rows are ids and a kind: a page of them is small, so only the count bounds it.
           const { page, nextPageToken } = cutPage(rows, limit, () => 0, (d) => [d.created_at, d.id]);
           return { dependencies: page.map(dependencyToProto), nextPageToken };

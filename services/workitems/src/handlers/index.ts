@@ -12,12 +12,14 @@ import type { WorkItemsDeps } from "./shared.js";
 import { sprintEventsConsumer } from "./sprint-events.js";
 import { deleteTimeEntry, listTimeEntries, logTime, startTimer, stopTimerHandler } from "./time-entries.js";
 import { updateWorkItem } from "./update-work-item.js";
+import { searchWorkItems } from "./search-work-items.js";
 
 function depsOf(rt: ServiceRuntime): WorkItemsDeps {
   const { projectAccess, peers } = rt;
+  if (!peers.tenancy) throw new Error("workitems needs TENANCY_ADDRS to check project access");
   if (!projectAccess) throw new Error("workitems needs TENANCY_ADDRS to check project access");
   if (!peers.sprints) throw new Error("workitems needs SPRINTS_ADDRS to look sprints up");
-  return { pipeline: rt.pipeline, access: projectAccess, store: rt.store, sprints: peers.sprints };
+  return { pipeline: rt.pipeline, access: projectAccess, store: rt.store, sprints: peers.sprints, tenancy: peers.tenancy };
 }
 
 /** Every WorkItemsService RPC and its handler. */
@@ -44,6 +46,8 @@ export function buildHandlers(rt: ServiceRuntime): ServiceHandlers<typeof WorkIt
     removeDependency: removeDependency(deps),
     listDependencies: listDependencies(deps),
     listActivity: listActivityHandler(rt.store, (call, projectId) => deps.access.require(call, projectId, AccessLevel.ACCESS_LEVEL_READ)),
+    searchWorkItems: searchWorkItems(deps),
+    ...rt.archive.handlers(),
   };
 }
 

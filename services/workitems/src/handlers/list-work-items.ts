@@ -1,9 +1,13 @@
-import { checkEnum, checkId, checkListLength, checkOptionalId, checkPageRequest, checkUserId, cutPage, decodePageToken, ViolationList, type RpcHandler } from "@agileboard/kit";
+import { checkAsOf, rowsAfterCursor, checkEnum, checkId, checkListLength, checkOptionalId, checkPageRequest, checkUserId, cutPage, decodePageToken, ViolationList, type RpcHandler } from "@agileboard/kit";
 import { WorkItem, type ListWorkItemsRequest, type WorkItemList } from "@agileboard/proto";
 import type { ItemType, Status } from "../domain/work-item.js";
 import { workItemsRepo } from "../repo/work-items-repo.js";
 import { ITEM_TYPE_VALUES, itemTypeFromProto, STATUS_VALUES, statusFromProto } from "../wire.js";
 import { AccessLevel, presentItems, type WorkItemsDeps } from "./shared.js";
+import { AsOfReader } from "./as-of.js";
+import type { Database } from "better-sqlite3";
+import type { PageCursor } from "@agileboard/kit";
+import type { WorkItem as DomainItem } from "../domain/work-item.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
@@ -25,6 +29,7 @@ export function listWorkItems(deps: WorkItemsDeps): RpcHandler<ListWorkItemsRequ
           checkUserId(v, "assignee_id", r.assigneeId, { required: false });
           checkOptionalId(v, "parent_id", r.parentId);
           checkPageRequest(v, r, MAX_PAGE_SIZE, 2);
+          checkAsOf(v, r.asOfMs);
           v.throwIfAny();
         },
         authorize: async (r, caller) => {
@@ -33,6 +38,7 @@ export function listWorkItems(deps: WorkItemsDeps): RpcHandler<ListWorkItemsRequ
         read: (r, db) => {
           const limit = r.pageSize || DEFAULT_PAGE_SIZE;
           const after = decodePageToken(r.pageToken, 2);
+          if (r.asOfMs) return listAsOf(db, r, limit, after);
           const rows = workItemsRepo.list(db, {
             projectId: r.projectId,
             statuses: r.statuses.map(statusFromProto).filter((s): s is Status => s !== undefined),
@@ -52,4 +58,22 @@ export function listWorkItems(deps: WorkItemsDeps): RpcHandler<ListWorkItemsRequ
       request,
       call,
     );
+}
+
+/** The board as it was at `as_of_ms`: every item of the project rebuilt, then filtered by the values of then. */
+function listAsOf(db: Database, r: ListWorkItemsRequest, limit: number, after: PageCursor | undefined): WorkItemList {
+  const reader = new AsOfReader(db, r.asOfMs ?? 0);
+  const statuses = new Set(r.statuses.map(statusFromProto));
+  const types = new Set(r.itemTypes.map(itemTypeFromProto));
+  const matches = (i: DomainItem) =>
+    (r.includeDeleted || i.deletedAt === null) &&
+    (statuses.size === 0 || statuses.has(i.status)) &&
+    (types.size === 0 || types.has(i.itemType)) &&
+    (!r.assigneeId || i.assigneeId === r.assigneeId) &&
+    (!r.sprintId || i.sprintId === r.sprintId) &&
+    (!r.backlogOnly || i.sprintId === null) &&
+    (!r.parentId || i.parentId === r.parentId);
+  const rows = rowsAfterCursor(reader.projectItems(r.projectId).filter(matches), (i) => [i.rank, i.id], after).slice(0, limit + 1);
+  const { page, nextPageToken } = cutPage(reader.present(rows), limit, (item) => WorkItem.encode(item).finish().length, (item) => [item.rank, item.id]);
+  return { items: page, nextPageToken };
 }

@@ -29,7 +29,12 @@ export function restoreWorkItem(deps: WorkItemsDeps): RpcHandler<RestoreWorkItem
             : item.rank;
           const restored = touch(item, { deletedAt: null, rank }, call.userId, tx.now);
           workItemsRepo.update(tx.db, restored);
-          tx.recordActivity([{ entityType: "work_item", entityId: item.id, projectId: item.projectId, action: "restored" }]);
+          const base = { entityType: "work_item", entityId: item.id, projectId: item.projectId };
+          // A new rank is a changed field like any other: the audit trail (and "as of" reads) must know it.
+          tx.recordActivity([
+            { ...base, action: "restored" },
+            ...(rank !== item.rank ? [{ ...base, action: "updated", fieldName: "rank", oldValue: item.rank, newValue: rank }] : []),
+          ]);
           const reply = presentItem(tx.db, restored);
           tx.emit({ projectId: item.projectId, entity: "work_item", change: { $case: "workItemRestored", value: reply } });
           return reply;

@@ -30,6 +30,8 @@ export interface WorkItemsDeps {
   store: TenantStore;
   /** The sprints service, asked about a sprint whose events have not arrived yet. */
   sprints: ReplicaRouter;
+  /** The tenancy service, asked which projects a caller can read (search across projects). */
+  tenancy: ReplicaRouter;
 }
 
 const SPRINT_STATUS: Partial<Record<SprintStatus, SprintView["status"]>> = {

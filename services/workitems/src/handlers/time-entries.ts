@@ -14,6 +14,8 @@ import {
   type EventDraft,
   type RpcHandler,
   type Transaction,
+  checkAsOf,
+  rowsAfterCursor,
 } from "@agileboard/kit";
 import {
   AccessLevel,
@@ -29,6 +31,7 @@ import { checkManualEntry, checkNote, newTimeEntry, stopTimer, type TimeEntry } 
 import { timeEntriesRepo } from "../repo/time-entries-repo.js";
 import { timeEntryToProto } from "../wire.js";
 import { authorizeItem, findLiveItem, type WorkItemsDeps } from "./shared.js";
+import { AsOfReader } from "./as-of.js";
 
 type TimeChange = "timeEntryStarted" | "timeEntryStopped" | "timeEntryLogged" | "timeEntryDeleted";
 
@@ -193,15 +196,19 @@ export function listTimeEntries(deps: WorkItemsDeps): RpcHandler<ListTimeEntries
     if (request.workItemId) checkId(v, "work_item_id", request.workItemId);
     checkUserId(v, "user_id", request.userId, { required: false });
     checkPageRequest(v, request, MAX_TIME_PAGE_SIZE, 2);
+    checkAsOf(v, request.asOfMs);
     v.throwIfAny();
     const db = () => deps.store.open(call.tenantId);
     if (request.workItemId) await authorizeItem(deps, call, db, request.workItemId, AccessLevel.ACCESS_LEVEL_READ, { allowDeleted: true });
     const filter = { ...(request.workItemId ? { workItemId: request.workItemId } : {}), ...(request.userId ? { userId: request.userId } : {}) };
     const limit = request.pageSize || DEFAULT_TIME_PAGE_SIZE;
     const after = decodePageToken(request.pageToken, 2);
-    const now = Date.now();
-    const rows = timeEntriesRepo.list(db(), filter, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
-    const totals = timeEntriesRepo.totalsByProject(db(), filter, now);
+    const now = request.asOfMs || Date.now();
+    const past = request.asOfMs ? new AsOfReader(db(), request.asOfMs).timeEntries(filter) : undefined;
+    const rows = past
+      ? rowsAfterCursor(past, (e) => [e.startedAt, e.id], after).slice(0, limit + 1)
+      : timeEntriesRepo.list(db(), filter, { ...(after ? { after: [Number(after[0]), String(after[1])] as const } : {}), limit: limit + 1 });
+    const totals = past ? totalsOf(past, now) : timeEntriesRepo.totalsByProject(db(), filter, now);
     const readable = new Set<string>();
     await Promise.all(
       [...totals.keys()].map((p) => deps.access.require(call, p, AccessLevel.ACCESS_LEVEL_READ).then(() => readable.add(p), () => undefined)),
@@ -212,4 +219,11 @@ export function listTimeEntries(deps: WorkItemsDeps): RpcHandler<ListTimeEntries
     for (const [projectId, total] of totals) if (readable.has(projectId)) totalDurationMs += total;
     return { entries: page.filter((e) => readable.has(e.projectId)).map(timeEntryToProto), totalDurationMs, nextPageToken };
   };
+}
+
+/** Time per project of entries as they were at `now` (running timers count until then). */
+function totalsOf(entries: readonly TimeEntry[], now: number): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const e of entries) totals.set(e.projectId, (totals.get(e.projectId) ?? 0) + (e.endedAt === null ? Math.max(0, now - e.startedAt) : e.durationMs));
+  return totals;
 }

@@ -22,6 +22,7 @@ const statements = perDatabase((db) => ({
     `INSERT INTO comments (${COLUMNS}) VALUES (@id, @work_item_id, @project_id, @author_id, @body, @version, @created_at, @updated_at, @deleted_at)
      ON CONFLICT (id) DO UPDATE SET body = excluded.body, version = excluded.version, updated_at = excluded.updated_at, deleted_at = excluded.deleted_at`,
   ),
+  everyForItem: db.prepare<[string], CommentRow>(`SELECT ${COLUMNS} FROM comments WHERE work_item_id = ? ORDER BY created_at, id`),
   byItem: db.prepare<[string, number, string, number], CommentRow>(
     `SELECT ${COLUMNS} FROM comments WHERE work_item_id = ? AND deleted_at IS NULL AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
   ),
@@ -58,7 +59,10 @@ export const commentsRepo = {
       deleted_at: c.deletedAt,
     });
   },
-  /** The item's live comments, oldest first. */
+  /** Every comment the item ever had, deleted ones included, oldest first ("as of" reads). */
+  everyForItem(db: Database, workItemId: string): Comment[] {
+    return statements(db).everyForItem.all(workItemId).map(toComment);
+  },
   /** Up to `limit` live comments of an item after (`createdAt`, `id`), oldest first. */
   listForItem(db: Database, workItemId: string, page: { after?: readonly [number, string]; limit: number }): Comment[] {
     const [createdAt, id] = page.after ?? [-1, ""];

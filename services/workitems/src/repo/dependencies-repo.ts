@@ -31,6 +31,13 @@ const statements = perDatabase((db) => ({
     `SELECT ${COLUMNS} FROM dependencies WHERE (blocking_item_id = ? OR blocked_item_id = ?) AND deleted_at IS NULL
        AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
   ),
+  touchingEver: db.prepare<[string, string], DependencyRow>(
+    `SELECT ${COLUMNS} FROM dependencies WHERE blocking_item_id = ? OR blocked_item_id = ? ORDER BY created_at, id`,
+  ),
+  ofProject: db.prepare<[string, number, string, number], DependencyRow>(
+    `SELECT ${COLUMNS} FROM dependencies WHERE project_id = ? AND deleted_at IS NULL AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
+  ),
+  ofProjectEver: db.prepare<[string], DependencyRow>(`SELECT ${COLUMNS} FROM dependencies WHERE project_id = ? ORDER BY created_at, id`),
   blockedItems: db
     .prepare<[string], string>(
       `SELECT DISTINCT d.blocked_item_id FROM dependencies d JOIN work_items b ON b.id = d.blocking_item_id
@@ -63,6 +70,19 @@ export const dependenciesRepo = {
   touching(db: Database, itemId: string, page: { after?: readonly [number, string]; limit: number }): DependencyRow[] {
     const [createdAt, id] = page.after ?? [-1, ""];
     return statements(db).touching.all(itemId, itemId, createdAt, id, page.limit);
+  },
+  /** Every edge that ever touched the item, removed ones included, oldest first ("as of" reads). */
+  touchingEver(db: Database, itemId: string): DependencyRow[] {
+    return statements(db).touchingEver.all(itemId, itemId);
+  },
+  /** Up to `limit` live edges of a project (the blocked item's), after (`createdAt`, `id`), oldest first. */
+  ofProject(db: Database, projectId: string, page: { after?: readonly [number, string]; limit: number }): DependencyRow[] {
+    const [createdAt, id] = page.after ?? [-1, ""];
+    return statements(db).ofProject.all(projectId, createdAt, id, page.limit);
+  },
+  /** Every edge the project ever had, removed ones included, oldest first. */
+  ofProjectEver(db: Database, projectId: string): DependencyRow[] {
+    return statements(db).ofProjectEver.all(projectId);
   },
   /** Of the items given, those blocked by a live, unfinished item. */
   blockedItems(db: Database, itemIds: readonly string[]): Set<string> {

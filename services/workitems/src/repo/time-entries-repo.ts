@@ -33,6 +33,9 @@ const statements = perDatabase((db) => ({
      WHERE (? = '' OR work_item_id = ?) AND (? = '' OR user_id = ?) AND deleted_at IS NULL AND (started_at, id) > (?, ?)
      ORDER BY started_at, id LIMIT ?`,
   ),
+  everything: db.prepare<[string, string, string, string], TimeEntryRow>(
+    `SELECT ${COLUMNS} FROM time_entries WHERE (? = '' OR work_item_id = ?) AND (? = '' OR user_id = ?) ORDER BY started_at, id`,
+  ),
   totalsByProject: db.prepare<[number, string, string, string, string], { project_id: string; total: number }>(
     `SELECT project_id, SUM(CASE WHEN ended_at IS NULL THEN MAX(0, ? - started_at) ELSE duration_ms END) AS total FROM time_entries
      WHERE (? = '' OR work_item_id = ?) AND (? = '' OR user_id = ?) AND deleted_at IS NULL GROUP BY project_id`,
@@ -96,6 +99,13 @@ export const timeEntriesRepo = {
     if (!item && !user) return [];
     const [startedAt, id] = page.after ?? [Number.MIN_SAFE_INTEGER, ""];
     return statements(db).page.all(item, item, user, user, startedAt, id, page.limit).map(toEntry);
+  },
+  /** Every entry by item and/or user, deleted ones included, oldest first ("as of" reads). */
+  everything(db: Database, filter: TimeEntryFilter): TimeEntry[] {
+    const item = filter.workItemId ?? "";
+    const user = filter.userId ?? "";
+    if (!item && !user) return [];
+    return statements(db).everything.all(item, item, user, user).map(toEntry);
   },
   /** Time of every live entry matching the filter, per project (running timers count until `now`). */
   totalsByProject(db: Database, filter: TimeEntryFilter, now: number): Map<string, number> {

@@ -91,6 +91,8 @@ const statements = perDatabase((db) => ({
   liveChildren: db.prepare<[string], number>("SELECT COUNT(*) FROM work_items WHERE parent_id = ? AND deleted_at IS NULL").pluck(),
   unfinishedInSprint: db.prepare<[string], WorkItemRow>(`${SELECT} WHERE sprint_id = ? AND deleted_at IS NULL AND status <> 'done'`),
   allInSprint: db.prepare<[string], WorkItemRow>(`${SELECT} WHERE sprint_id = ? AND deleted_at IS NULL`),
+  byNumber: db.prepare<[string, number], WorkItemRow>(`${SELECT} WHERE project_id = ? AND item_number = ?`),
+  everyInProject: db.prepare<[string], WorkItemRow>(`${SELECT} WHERE project_id = ? ORDER BY rank, id`),
   /** List statements by SQL text: one per filter shape in use. */
   lists: new Map<string, Statement<unknown[], WorkItemRow>>(),
 }));
@@ -151,6 +153,15 @@ export const workItemsRepo = {
   findById(db: Database, id: string): WorkItem | undefined {
     const row = statements(db).byId.get(id);
     return row && toWorkItem(row);
+  },
+  /** The item numbered `number` in the project (PAY-42), deleted or not. */
+  findByNumber(db: Database, projectId: string, number: number): WorkItem | undefined {
+    const row = statements(db).byNumber.get(projectId, number);
+    return row && toWorkItem(row);
+  },
+  /** Every item the project ever had, deleted ones included, in rank order (what an "as of" read rewinds). */
+  everyInProject(db: Database, projectId: string): WorkItem[] {
+    return statements(db).everyInProject.all(projectId).map(toWorkItem);
   },
   insert(db: Database, item: WorkItem): void {
     statements(db).insert.run(toRow(item));

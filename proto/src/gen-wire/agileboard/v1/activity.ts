@@ -34,6 +34,12 @@ export interface ListActivityRequest {
   userId: string;
   pageSize: number;
   pageToken: string;
+  /** Only rows at or after this time (Unix ms); 0 = no lower bound. */
+  sinceMs?:
+    | number
+    | undefined;
+  /** Only rows at or before this time (Unix ms); 0 = no upper bound. */
+  untilMs?: number | undefined;
 }
 
 export interface ActivityList {
@@ -216,7 +222,15 @@ export const Activity: MessageFns<Activity> = {
 };
 
 function createBaseListActivityRequest(): ListActivityRequest {
-  return { projectId: "", entityId: "", userId: "", pageSize: 0, pageToken: "" };
+  return {
+    projectId: "",
+    entityId: "",
+    userId: "",
+    pageSize: 0,
+    pageToken: "",
+    sinceMs: undefined,
+    untilMs: undefined,
+  };
 }
 
 export const ListActivityRequest: MessageFns<ListActivityRequest> = {
@@ -235,6 +249,12 @@ export const ListActivityRequest: MessageFns<ListActivityRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(42).string(message.pageToken);
+    }
+    if (message.sinceMs !== undefined) {
+      writer.uint32(48).int64(message.sinceMs);
+    }
+    if (message.untilMs !== undefined) {
+      writer.uint32(56).int64(message.untilMs);
     }
     return writer;
   },
@@ -292,6 +312,22 @@ export const ListActivityRequest: MessageFns<ListActivityRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.untilMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -314,6 +350,8 @@ export const ListActivityRequest: MessageFns<ListActivityRequest> = {
     message.userId = object.userId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.sinceMs = object.sinceMs ?? undefined;
+    message.untilMs = object.untilMs ?? undefined;
     return message;
   },
 };

@@ -36,6 +36,17 @@ import {
   UpdateSprintRequest,
 } from "./sprints.js";
 import {
+  CreateWebhookRequest,
+  DeleteWebhookRequest,
+  ListWebhookDeliveriesRequest,
+  ListWebhooksRequest,
+  TestWebhookRequest,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookDeliveryList,
+  WebhookList,
+} from "./webhooks.js";
+import {
   AddCommentRequest,
   AddDependencyRequest,
   Comment,
@@ -55,6 +66,7 @@ import {
   MoveWorkItemRequest,
   RemoveDependencyRequest,
   RestoreWorkItemRequest,
+  SearchWorkItemsRequest,
   StartTimerRequest,
   StopTimerRequest,
   TimeEntry,
@@ -63,6 +75,7 @@ import {
   UpdateWorkItemRequest,
   WorkItem,
   WorkItemList,
+  WorkItemSearchResult,
 } from "./work_items.js";
 
 export const protobufPackage = "agileboard.v1";
@@ -91,6 +104,9 @@ export interface ClientFrame {
     | { $case: "getWorkItem"; value: GetWorkItemRequest }
     | { $case: "listWorkItems"; value: ListWorkItemsRequest }
     | { $case: "restoreWorkItem"; value: RestoreWorkItemRequest }
+    | //
+    /** Words over titles and descriptions plus field=value filters (see SearchWorkItemsRequest). */
+    { $case: "searchWorkItems"; value: SearchWorkItemsRequest }
     | { $case: "createSprint"; value: CreateSprintRequest }
     | { $case: "updateSprint"; value: UpdateSprintRequest }
     | { $case: "startSprint"; value: StartSprintRequest }
@@ -113,6 +129,14 @@ export interface ClientFrame {
     | { $case: "removeDependency"; value: RemoveDependencyRequest }
     | { $case: "listDependencies"; value: ListDependenciesRequest }
     | { $case: "listActivity"; value: ListActivityRequest }
+    | //
+    /** Project admins only. */
+    { $case: "createWebhook"; value: CreateWebhookRequest }
+    | { $case: "updateWebhook"; value: UpdateWebhookRequest }
+    | { $case: "deleteWebhook"; value: DeleteWebhookRequest }
+    | { $case: "listWebhooks"; value: ListWebhooksRequest }
+    | { $case: "listWebhookDeliveries"; value: ListWebhookDeliveriesRequest }
+    | { $case: "testWebhook"; value: TestWebhookRequest }
     | undefined;
 }
 
@@ -132,6 +156,7 @@ export interface ServerFrame {
     | { $case: "projectMemberList"; value: ProjectMemberList }
     | { $case: "workItem"; value: WorkItem }
     | { $case: "workItemList"; value: WorkItemList }
+    | { $case: "workItemSearchResult"; value: WorkItemSearchResult }
     | { $case: "sprint"; value: Sprint }
     | { $case: "sprintList"; value: SprintList }
     | { $case: "sprintReport"; value: SprintReport }
@@ -144,6 +169,9 @@ export interface ServerFrame {
     | { $case: "activityList"; value: ActivityList }
     | { $case: "event"; value: Event }
     | { $case: "error"; value: Error }
+    | { $case: "webhook"; value: Webhook }
+    | { $case: "webhookList"; value: WebhookList }
+    | { $case: "webhookDeliveryList"; value: WebhookDeliveryList }
     | undefined;
 }
 
@@ -261,6 +289,9 @@ export const ClientFrame: MessageFns<ClientFrame> = {
       case "restoreWorkItem":
         RestoreWorkItemRequest.encode(message.request.value, writer.uint32(290).fork()).join();
         break;
+      case "searchWorkItems":
+        SearchWorkItemsRequest.encode(message.request.value, writer.uint32(298).fork()).join();
+        break;
       case "createSprint":
         CreateSprintRequest.encode(message.request.value, writer.uint32(322).fork()).join();
         break;
@@ -326,6 +357,24 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         break;
       case "listActivity":
         ListActivityRequest.encode(message.request.value, writer.uint32(642).fork()).join();
+        break;
+      case "createWebhook":
+        CreateWebhookRequest.encode(message.request.value, writer.uint32(722).fork()).join();
+        break;
+      case "updateWebhook":
+        UpdateWebhookRequest.encode(message.request.value, writer.uint32(730).fork()).join();
+        break;
+      case "deleteWebhook":
+        DeleteWebhookRequest.encode(message.request.value, writer.uint32(738).fork()).join();
+        break;
+      case "listWebhooks":
+        ListWebhooksRequest.encode(message.request.value, writer.uint32(746).fork()).join();
+        break;
+      case "listWebhookDeliveries":
+        ListWebhookDeliveriesRequest.encode(message.request.value, writer.uint32(754).fork()).join();
+        break;
+      case "testWebhook":
+        TestWebhookRequest.encode(message.request.value, writer.uint32(762).fork()).join();
         break;
     }
     return writer;
@@ -497,6 +546,17 @@ export const ClientFrame: MessageFns<ClientFrame> = {
             message.request = {
               $case: "restoreWorkItem",
               value: RestoreWorkItemRequest.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+          case 37: {
+            if (tag !== 298) {
+              break;
+            }
+
+            message.request = {
+              $case: "searchWorkItems",
+              value: SearchWorkItemsRequest.decode(reader, reader.uint32()),
             };
             continue;
           }
@@ -691,6 +751,57 @@ export const ClientFrame: MessageFns<ClientFrame> = {
             message.request = { $case: "listActivity", value: ListActivityRequest.decode(reader, reader.uint32()) };
             continue;
           }
+          case 90: {
+            if (tag !== 722) {
+              break;
+            }
+
+            message.request = { $case: "createWebhook", value: CreateWebhookRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 91: {
+            if (tag !== 730) {
+              break;
+            }
+
+            message.request = { $case: "updateWebhook", value: UpdateWebhookRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 92: {
+            if (tag !== 738) {
+              break;
+            }
+
+            message.request = { $case: "deleteWebhook", value: DeleteWebhookRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 93: {
+            if (tag !== 746) {
+              break;
+            }
+
+            message.request = { $case: "listWebhooks", value: ListWebhooksRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 94: {
+            if (tag !== 754) {
+              break;
+            }
+
+            message.request = {
+              $case: "listWebhookDeliveries",
+              value: ListWebhookDeliveriesRequest.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+          case 95: {
+            if (tag !== 762) {
+              break;
+            }
+
+            message.request = { $case: "testWebhook", value: TestWebhookRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -820,6 +931,15 @@ export const ClientFrame: MessageFns<ClientFrame> = {
           message.request = {
             $case: "restoreWorkItem",
             value: RestoreWorkItemRequest.fromPartial(object.request.value),
+          };
+        }
+        break;
+      }
+      case "searchWorkItems": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = {
+            $case: "searchWorkItems",
+            value: SearchWorkItemsRequest.fromPartial(object.request.value),
           };
         }
         break;
@@ -971,6 +1091,45 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         }
         break;
       }
+      case "createWebhook": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "createWebhook", value: CreateWebhookRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "updateWebhook": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "updateWebhook", value: UpdateWebhookRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "deleteWebhook": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "deleteWebhook", value: DeleteWebhookRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "listWebhooks": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "listWebhooks", value: ListWebhooksRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "listWebhookDeliveries": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = {
+            $case: "listWebhookDeliveries",
+            value: ListWebhookDeliveriesRequest.fromPartial(object.request.value),
+          };
+        }
+        break;
+      }
+      case "testWebhook": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "testWebhook", value: TestWebhookRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -1019,6 +1178,9 @@ export const ServerFrame: MessageFns<ServerFrame> = {
       case "workItemList":
         WorkItemList.encode(message.payload.value, writer.uint32(250).fork()).join();
         break;
+      case "workItemSearchResult":
+        WorkItemSearchResult.encode(message.payload.value, writer.uint32(258).fork()).join();
+        break;
       case "sprint":
         Sprint.encode(message.payload.value, writer.uint32(322).fork()).join();
         break;
@@ -1054,6 +1216,15 @@ export const ServerFrame: MessageFns<ServerFrame> = {
         break;
       case "error":
         Error.encode(message.payload.value, writer.uint32(794).fork()).join();
+        break;
+      case "webhook":
+        Webhook.encode(message.payload.value, writer.uint32(802).fork()).join();
+        break;
+      case "webhookList":
+        WebhookList.encode(message.payload.value, writer.uint32(810).fork()).join();
+        break;
+      case "webhookDeliveryList":
+        WebhookDeliveryList.encode(message.payload.value, writer.uint32(818).fork()).join();
         break;
     }
     return writer;
@@ -1168,6 +1339,17 @@ export const ServerFrame: MessageFns<ServerFrame> = {
             message.payload = { $case: "workItemList", value: WorkItemList.decode(reader, reader.uint32()) };
             continue;
           }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.payload = {
+              $case: "workItemSearchResult",
+              value: WorkItemSearchResult.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
           case 40: {
             if (tag !== 322) {
               break;
@@ -1264,6 +1446,33 @@ export const ServerFrame: MessageFns<ServerFrame> = {
             message.payload = { $case: "error", value: Error.decode(reader, reader.uint32()) };
             continue;
           }
+          case 100: {
+            if (tag !== 802) {
+              break;
+            }
+
+            message.payload = { $case: "webhook", value: Webhook.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 101: {
+            if (tag !== 810) {
+              break;
+            }
+
+            message.payload = { $case: "webhookList", value: WebhookList.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 102: {
+            if (tag !== 818) {
+              break;
+            }
+
+            message.payload = {
+              $case: "webhookDeliveryList",
+              value: WebhookDeliveryList.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1344,6 +1553,15 @@ export const ServerFrame: MessageFns<ServerFrame> = {
         }
         break;
       }
+      case "workItemSearchResult": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "workItemSearchResult",
+            value: WorkItemSearchResult.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
       case "sprint": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "sprint", value: Sprint.fromPartial(object.payload.value) };
@@ -1413,6 +1631,27 @@ export const ServerFrame: MessageFns<ServerFrame> = {
       case "error": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "error", value: Error.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "webhook": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "webhook", value: Webhook.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "webhookList": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "webhookList", value: WebhookList.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "webhookDeliveryList": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "webhookDeliveryList",
+            value: WebhookDeliveryList.fromPartial(object.payload.value),
+          };
         }
         break;
       }

@@ -8,6 +8,20 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ActivityList, ListActivityRequest } from "./activity.js";
 import { ProjectRole } from "./common.js";
+import {
+  BeginTenantImportRequest,
+  CommitTenantImportRequest,
+  CreateTenantSnapshotRequest,
+  ReadTenantSnapshotRequest,
+  ReleaseTenantSnapshotReply,
+  ReleaseTenantSnapshotRequest,
+  TenantImport,
+  TenantImportResult,
+  TenantSnapshot,
+  TenantSnapshotChunk,
+  WriteTenantImportReply,
+  WriteTenantImportRequest,
+} from "./tenant_archive.js";
 
 export const protobufPackage = "agileboard.v1";
 
@@ -59,6 +73,11 @@ export interface ListProjectsRequest {
   pageSize: number;
   /** next_page_token of the previous page; empty for the first. */
   pageToken: string;
+  /**
+   * The projects as they were at this time (Unix ms): later ones left out, name, description and archive
+   * state of that time; 0 = now.
+   */
+  asOfMs?: number | undefined;
 }
 
 export interface ProjectList {
@@ -92,6 +111,8 @@ export interface ListProjectMembersRequest {
   /** 0 = the default (500); at most 1000. A page also ends early at about 1 MiB. */
   pageSize: number;
   pageToken: string;
+  /** The members and roles of that time (Unix ms), from the activity log; 0 = now. */
+  asOfMs?: number | undefined;
 }
 
 export interface ProjectMemberList {
@@ -487,7 +508,7 @@ export const CreateProjectRequest: MessageFns<CreateProjectRequest> = {
 };
 
 function createBaseListProjectsRequest(): ListProjectsRequest {
-  return { includeArchived: false, pageSize: 0, pageToken: "" };
+  return { includeArchived: false, pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
@@ -500,6 +521,9 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -541,6 +565,14 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -561,6 +593,7 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
     message.includeArchived = object.includeArchived ?? false;
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -882,7 +915,7 @@ export const RemoveProjectMemberRequest: MessageFns<RemoveProjectMemberRequest> 
 };
 
 function createBaseListProjectMembersRequest(): ListProjectMembersRequest {
-  return { projectId: "", pageSize: 0, pageToken: "" };
+  return { projectId: "", pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = {
@@ -895,6 +928,9 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -936,6 +972,14 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -956,6 +1000,7 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
     message.projectId = object.projectId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -1265,6 +1310,55 @@ export const TenancyServiceDefinition = {
       requestType: CheckProjectAccessRequest as typeof CheckProjectAccessRequest,
       requestStream: false,
       responseType: ProjectAccess as typeof ProjectAccess,
+      responseStream: false,
+      options: {},
+    },
+    /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+    createTenantSnapshot: {
+      name: "CreateTenantSnapshot",
+      requestType: CreateTenantSnapshotRequest as typeof CreateTenantSnapshotRequest,
+      requestStream: false,
+      responseType: TenantSnapshot as typeof TenantSnapshot,
+      responseStream: false,
+      options: {},
+    },
+    readTenantSnapshot: {
+      name: "ReadTenantSnapshot",
+      requestType: ReadTenantSnapshotRequest as typeof ReadTenantSnapshotRequest,
+      requestStream: false,
+      responseType: TenantSnapshotChunk as typeof TenantSnapshotChunk,
+      responseStream: false,
+      options: {},
+    },
+    releaseTenantSnapshot: {
+      name: "ReleaseTenantSnapshot",
+      requestType: ReleaseTenantSnapshotRequest as typeof ReleaseTenantSnapshotRequest,
+      requestStream: false,
+      responseType: ReleaseTenantSnapshotReply as typeof ReleaseTenantSnapshotReply,
+      responseStream: false,
+      options: {},
+    },
+    beginTenantImport: {
+      name: "BeginTenantImport",
+      requestType: BeginTenantImportRequest as typeof BeginTenantImportRequest,
+      requestStream: false,
+      responseType: TenantImport as typeof TenantImport,
+      responseStream: false,
+      options: {},
+    },
+    writeTenantImport: {
+      name: "WriteTenantImport",
+      requestType: WriteTenantImportRequest as typeof WriteTenantImportRequest,
+      requestStream: false,
+      responseType: WriteTenantImportReply as typeof WriteTenantImportReply,
+      responseStream: false,
+      options: {},
+    },
+    commitTenantImport: {
+      name: "CommitTenantImport",
+      requestType: CommitTenantImportRequest as typeof CommitTenantImportRequest,
+      requestStream: false,
+      responseType: TenantImportResult as typeof TenantImportResult,
       responseStream: false,
       options: {},
     },

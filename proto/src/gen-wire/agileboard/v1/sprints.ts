@@ -8,6 +8,20 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ActivityList, ListActivityRequest } from "./activity.js";
 import { SprintStatus } from "./common.js";
+import {
+  BeginTenantImportRequest,
+  CommitTenantImportRequest,
+  CreateTenantSnapshotRequest,
+  ReadTenantSnapshotRequest,
+  ReleaseTenantSnapshotReply,
+  ReleaseTenantSnapshotRequest,
+  TenantImport,
+  TenantImportResult,
+  TenantSnapshot,
+  TenantSnapshotChunk,
+  WriteTenantImportReply,
+  WriteTenantImportRequest,
+} from "./tenant_archive.js";
 
 export const protobufPackage = "agileboard.v1";
 
@@ -90,6 +104,8 @@ export interface ListSprintsRequest {
   /** 0 = the default (200); at most 500. A page also ends early at about 1 MiB. */
   pageSize: number;
   pageToken: string;
+  /** The sprints as they were at this time (Unix ms), from the activity log; 0 = now. */
+  asOfMs?: number | undefined;
 }
 
 export interface SprintList {
@@ -1021,7 +1037,7 @@ export const RebuildReportModelReply: MessageFns<RebuildReportModelReply> = {
 };
 
 function createBaseListSprintsRequest(): ListSprintsRequest {
-  return { projectId: "", pageSize: 0, pageToken: "" };
+  return { projectId: "", pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
@@ -1034,6 +1050,9 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -1075,6 +1094,14 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1095,6 +1122,7 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
     message.projectId = object.projectId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -1574,6 +1602,55 @@ export const SprintsServiceDefinition = {
       requestType: ListActivityRequest as typeof ListActivityRequest,
       requestStream: false,
       responseType: ActivityList as typeof ActivityList,
+      responseStream: false,
+      options: {},
+    },
+    /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+    createTenantSnapshot: {
+      name: "CreateTenantSnapshot",
+      requestType: CreateTenantSnapshotRequest as typeof CreateTenantSnapshotRequest,
+      requestStream: false,
+      responseType: TenantSnapshot as typeof TenantSnapshot,
+      responseStream: false,
+      options: {},
+    },
+    readTenantSnapshot: {
+      name: "ReadTenantSnapshot",
+      requestType: ReadTenantSnapshotRequest as typeof ReadTenantSnapshotRequest,
+      requestStream: false,
+      responseType: TenantSnapshotChunk as typeof TenantSnapshotChunk,
+      responseStream: false,
+      options: {},
+    },
+    releaseTenantSnapshot: {
+      name: "ReleaseTenantSnapshot",
+      requestType: ReleaseTenantSnapshotRequest as typeof ReleaseTenantSnapshotRequest,
+      requestStream: false,
+      responseType: ReleaseTenantSnapshotReply as typeof ReleaseTenantSnapshotReply,
+      responseStream: false,
+      options: {},
+    },
+    beginTenantImport: {
+      name: "BeginTenantImport",
+      requestType: BeginTenantImportRequest as typeof BeginTenantImportRequest,
+      requestStream: false,
+      responseType: TenantImport as typeof TenantImport,
+      responseStream: false,
+      options: {},
+    },
+    writeTenantImport: {
+      name: "WriteTenantImport",
+      requestType: WriteTenantImportRequest as typeof WriteTenantImportRequest,
+      requestStream: false,
+      responseType: WriteTenantImportReply as typeof WriteTenantImportReply,
+      responseStream: false,
+      options: {},
+    },
+    commitTenantImport: {
+      name: "CommitTenantImport",
+      requestType: CommitTenantImportRequest as typeof CommitTenantImportRequest,
+      requestStream: false,
+      responseType: TenantImportResult as typeof TenantImportResult,
       responseStream: false,
       options: {},
     },

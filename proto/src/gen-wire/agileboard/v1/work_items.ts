@@ -8,6 +8,20 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ActivityList, ListActivityRequest } from "./activity.js";
 import { DependencyKind, Priority, WorkItemStatus, WorkItemType } from "./common.js";
+import {
+  BeginTenantImportRequest,
+  CommitTenantImportRequest,
+  CreateTenantSnapshotRequest,
+  ReadTenantSnapshotRequest,
+  ReleaseTenantSnapshotReply,
+  ReleaseTenantSnapshotRequest,
+  TenantImport,
+  TenantImportResult,
+  TenantSnapshot,
+  TenantSnapshotChunk,
+  WriteTenantImportReply,
+  WriteTenantImportRequest,
+} from "./tenant_archive.js";
 
 export const protobufPackage = "agileboard.v1";
 
@@ -111,8 +125,15 @@ export interface RestoreWorkItemRequest {
   expectedVersion: number;
 }
 
+/** By id, or by project and number (PAY-42 = the project of PAY, number 42). */
 export interface GetWorkItemRequest {
   workItemId: string;
+  projectId?: string | undefined;
+  number?:
+    | number
+    | undefined;
+  /** The item as it was at this time (Unix ms), rebuilt from the activity log; 0 or absent = now. */
+  asOfMs?: number | undefined;
 }
 
 /** Items in rank order. Every filter is optional and they combine with AND. */
@@ -129,6 +150,11 @@ export interface ListWorkItemsRequest {
   pageToken: string;
   /** Only items in no sprint. */
   backlogOnly: boolean;
+  /**
+   * The board as it was at this time (Unix ms), rebuilt from the activity log; 0 = now. Filters apply to the
+   * values of that time.
+   */
+  asOfMs?: number | undefined;
 }
 
 export interface WorkItemList {
@@ -170,6 +196,8 @@ export interface ListCommentsRequest {
   /** 0 = the default (100); at most 500. A page also ends early at about 1 MiB. */
   pageSize: number;
   pageToken: string;
+  /** The comments as they were at this time (Unix ms); 0 = now. */
+  asOfMs?: number | undefined;
 }
 
 export interface CommentList {
@@ -218,6 +246,11 @@ export interface ListTimeEntriesRequest {
   /** 0 = the default (200); at most 1000. A page also ends early at about 1 MiB. */
   pageSize: number;
   pageToken: string;
+  /**
+   * The entries as they were at this time (Unix ms): later entries left out, timers running then shown
+   * running; 0 = now.
+   */
+  asOfMs?: number | undefined;
 }
 
 export interface TimeEntryList {
@@ -248,18 +281,56 @@ export interface RemoveDependencyRequest {
   dependencyId: string;
 }
 
-/** Both directions: edges where the item blocks and where it is blocked. */
+/**
+ * Both directions: edges where the item blocks and where it is blocked. Or, with project_id instead of
+ * work_item_id, every dependency of the project (by the blocked item's project).
+ */
 export interface ListDependenciesRequest {
   workItemId: string;
   /** 0 = the default (500); at most 1000. */
   pageSize: number;
   pageToken: string;
+  projectId?:
+    | string
+    | undefined;
+  /** The dependencies that existed at this time (Unix ms); 0 = now. */
+  asOfMs?: number | undefined;
 }
 
 export interface DependencyList {
   dependencies: Dependency[];
   /** Set when more dependencies follow: pass it as page_token. */
   nextPageToken: string;
+}
+
+/**
+ * Full-text search over titles and descriptions, with filters. `query` is words (every word must match, the
+ * last one also as a prefix; "quoted phrases" match as a phrase) and filters `field=value` (several values
+ * comma-separated, any of them matches): status, type, priority, assignee, sprint, label, project (a key),
+ * parent (an id), and KEY-N for one item. A query that does not parse is INVALID_ARGUMENT naming the
+ * position, e.g. "at 17: expected a value after '='".
+ */
+export interface SearchWorkItemsRequest {
+  /** Empty = every project the caller can read. */
+  projectId: string;
+  query: string;
+  /** 0 = the default (50); at most 200. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
+}
+
+/** One matching item and the part of its text that matched ([word] marks a match). */
+export interface WorkItemHit {
+  item?: WorkItem | undefined;
+  snippet: string;
+}
+
+/** Best matches first (board order when the query has no words). */
+export interface WorkItemSearchResult {
+  hits: WorkItemHit[];
+  nextPageToken: string;
+  /** Matching items on all pages. */
+  total: number;
 }
 
 function createBaseWorkItem(): WorkItem {
@@ -1274,13 +1345,22 @@ export const RestoreWorkItemRequest: MessageFns<RestoreWorkItemRequest> = {
 };
 
 function createBaseGetWorkItemRequest(): GetWorkItemRequest {
-  return { workItemId: "" };
+  return { workItemId: "", projectId: undefined, number: undefined, asOfMs: undefined };
 }
 
 export const GetWorkItemRequest: MessageFns<GetWorkItemRequest> = {
   encode(message: GetWorkItemRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.workItemId !== "") {
       writer.uint32(10).string(message.workItemId);
+    }
+    if (message.projectId !== undefined) {
+      writer.uint32(18).string(message.projectId);
+    }
+    if (message.number !== undefined) {
+      writer.uint32(24).int64(message.number);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -1306,6 +1386,30 @@ export const GetWorkItemRequest: MessageFns<GetWorkItemRequest> = {
             message.workItemId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.projectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.number = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1324,6 +1428,9 @@ export const GetWorkItemRequest: MessageFns<GetWorkItemRequest> = {
   fromPartial(object: DeepPartial<GetWorkItemRequest>): GetWorkItemRequest {
     const message = createBaseGetWorkItemRequest();
     message.workItemId = object.workItemId ?? "";
+    message.projectId = object.projectId ?? undefined;
+    message.number = object.number ?? undefined;
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -1340,6 +1447,7 @@ function createBaseListWorkItemsRequest(): ListWorkItemsRequest {
     pageSize: 0,
     pageToken: "",
     backlogOnly: false,
+    asOfMs: undefined,
   };
 }
 
@@ -1382,6 +1490,9 @@ export const ListWorkItemsRequest: MessageFns<ListWorkItemsRequest> = {
     }
     if (message.backlogOnly !== false) {
       writer.uint32(80).bool(message.backlogOnly);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(88).int64(message.asOfMs);
     }
     return writer;
   },
@@ -1499,6 +1610,14 @@ export const ListWorkItemsRequest: MessageFns<ListWorkItemsRequest> = {
             message.backlogOnly = reader.bool();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1526,6 +1645,7 @@ export const ListWorkItemsRequest: MessageFns<ListWorkItemsRequest> = {
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
     message.backlogOnly = object.backlogOnly ?? false;
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -1972,7 +2092,7 @@ export const DeleteCommentRequest: MessageFns<DeleteCommentRequest> = {
 };
 
 function createBaseListCommentsRequest(): ListCommentsRequest {
-  return { workItemId: "", pageSize: 0, pageToken: "" };
+  return { workItemId: "", pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
@@ -1985,6 +2105,9 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -2026,6 +2149,14 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2046,6 +2177,7 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
     message.workItemId = object.workItemId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -2547,7 +2679,7 @@ export const DeleteTimeEntryRequest: MessageFns<DeleteTimeEntryRequest> = {
 };
 
 function createBaseListTimeEntriesRequest(): ListTimeEntriesRequest {
-  return { workItemId: "", userId: "", pageSize: 0, pageToken: "" };
+  return { workItemId: "", userId: "", pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
@@ -2563,6 +2695,9 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(34).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(40).int64(message.asOfMs);
     }
     return writer;
   },
@@ -2612,6 +2747,14 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2633,6 +2776,7 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
     message.userId = object.userId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -2978,7 +3122,7 @@ export const RemoveDependencyRequest: MessageFns<RemoveDependencyRequest> = {
 };
 
 function createBaseListDependenciesRequest(): ListDependenciesRequest {
-  return { workItemId: "", pageSize: 0, pageToken: "" };
+  return { workItemId: "", pageSize: 0, pageToken: "", projectId: undefined, asOfMs: undefined };
 }
 
 export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
@@ -2991,6 +3135,12 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.projectId !== undefined) {
+      writer.uint32(34).string(message.projectId);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(40).int64(message.asOfMs);
     }
     return writer;
   },
@@ -3032,6 +3182,22 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.projectId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3052,6 +3218,8 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
     message.workItemId = object.workItemId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.projectId = object.projectId ?? undefined;
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -3119,6 +3287,243 @@ export const DependencyList: MessageFns<DependencyList> = {
     const message = createBaseDependencyList();
     message.dependencies = object.dependencies?.map((e) => Dependency.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchWorkItemsRequest(): SearchWorkItemsRequest {
+  return { projectId: "", query: "", pageSize: 0, pageToken: "" };
+}
+
+export const SearchWorkItemsRequest: MessageFns<SearchWorkItemsRequest> = {
+  encode(message: SearchWorkItemsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.projectId !== "") {
+      writer.uint32(10).string(message.projectId);
+    }
+    if (message.query !== "") {
+      writer.uint32(18).string(message.query);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchWorkItemsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchWorkItemsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.projectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SearchWorkItemsRequest>): SearchWorkItemsRequest {
+    return SearchWorkItemsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SearchWorkItemsRequest>): SearchWorkItemsRequest {
+    const message = createBaseSearchWorkItemsRequest();
+    message.projectId = object.projectId ?? "";
+    message.query = object.query ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseWorkItemHit(): WorkItemHit {
+  return { item: undefined, snippet: "" };
+}
+
+export const WorkItemHit: MessageFns<WorkItemHit> = {
+  encode(message: WorkItemHit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.item !== undefined) {
+      WorkItem.encode(message.item, writer.uint32(10).fork()).join();
+    }
+    if (message.snippet !== "") {
+      writer.uint32(18).string(message.snippet);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkItemHit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkItemHit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.item = WorkItem.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.snippet = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<WorkItemHit>): WorkItemHit {
+    return WorkItemHit.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WorkItemHit>): WorkItemHit {
+    const message = createBaseWorkItemHit();
+    message.item = (object.item !== undefined && object.item !== null) ? WorkItem.fromPartial(object.item) : undefined;
+    message.snippet = object.snippet ?? "";
+    return message;
+  },
+};
+
+function createBaseWorkItemSearchResult(): WorkItemSearchResult {
+  return { hits: [], nextPageToken: "", total: 0 };
+}
+
+export const WorkItemSearchResult: MessageFns<WorkItemSearchResult> = {
+  encode(message: WorkItemSearchResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.hits) {
+      WorkItemHit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    if (message.total !== 0) {
+      writer.uint32(24).int32(message.total);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkItemSearchResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkItemSearchResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hits.push(WorkItemHit.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.total = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<WorkItemSearchResult>): WorkItemSearchResult {
+    return WorkItemSearchResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WorkItemSearchResult>): WorkItemSearchResult {
+    const message = createBaseWorkItemSearchResult();
+    message.hits = object.hits?.map((e) => WorkItemHit.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    message.total = object.total ?? 0;
     return message;
   },
 };
@@ -3286,6 +3691,63 @@ export const WorkItemsServiceDefinition = {
       requestType: ListActivityRequest as typeof ListActivityRequest,
       requestStream: false,
       responseType: ActivityList as typeof ActivityList,
+      responseStream: false,
+      options: {},
+    },
+    searchWorkItems: {
+      name: "SearchWorkItems",
+      requestType: SearchWorkItemsRequest as typeof SearchWorkItemsRequest,
+      requestStream: false,
+      responseType: WorkItemSearchResult as typeof WorkItemSearchResult,
+      responseStream: false,
+      options: {},
+    },
+    /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+    createTenantSnapshot: {
+      name: "CreateTenantSnapshot",
+      requestType: CreateTenantSnapshotRequest as typeof CreateTenantSnapshotRequest,
+      requestStream: false,
+      responseType: TenantSnapshot as typeof TenantSnapshot,
+      responseStream: false,
+      options: {},
+    },
+    readTenantSnapshot: {
+      name: "ReadTenantSnapshot",
+      requestType: ReadTenantSnapshotRequest as typeof ReadTenantSnapshotRequest,
+      requestStream: false,
+      responseType: TenantSnapshotChunk as typeof TenantSnapshotChunk,
+      responseStream: false,
+      options: {},
+    },
+    releaseTenantSnapshot: {
+      name: "ReleaseTenantSnapshot",
+      requestType: ReleaseTenantSnapshotRequest as typeof ReleaseTenantSnapshotRequest,
+      requestStream: false,
+      responseType: ReleaseTenantSnapshotReply as typeof ReleaseTenantSnapshotReply,
+      responseStream: false,
+      options: {},
+    },
+    beginTenantImport: {
+      name: "BeginTenantImport",
+      requestType: BeginTenantImportRequest as typeof BeginTenantImportRequest,
+      requestStream: false,
+      responseType: TenantImport as typeof TenantImport,
+      responseStream: false,
+      options: {},
+    },
+    writeTenantImport: {
+      name: "WriteTenantImport",
+      requestType: WriteTenantImportRequest as typeof WriteTenantImportRequest,
+      requestStream: false,
+      responseType: WriteTenantImportReply as typeof WriteTenantImportReply,
+      responseStream: false,
+      options: {},
+    },
+    commitTenantImport: {
+      name: "CommitTenantImport",
+      requestType: CommitTenantImportRequest as typeof CommitTenantImportRequest,
+      requestStream: false,
+      responseType: TenantImportResult as typeof TenantImportResult,
       responseStream: false,
       options: {},
     },

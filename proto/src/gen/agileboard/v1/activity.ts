@@ -35,6 +35,12 @@ export interface ListActivityRequest {
   userId: string;
   pageSize: number;
   pageToken: string;
+  /** Only rows at or after this time (Unix ms); 0 = no lower bound. */
+  sinceMs?:
+    | number
+    | undefined;
+  /** Only rows at or before this time (Unix ms); 0 = no upper bound. */
+  untilMs?: number | undefined;
 }
 
 export interface ActivityList {
@@ -217,7 +223,15 @@ export const Activity: MessageFns<Activity> = {
 };
 
 function createBaseListActivityRequest(): ListActivityRequest {
-  return { projectId: "", entityId: "", userId: "", pageSize: 0, pageToken: "" };
+  return {
+    projectId: "",
+    entityId: "",
+    userId: "",
+    pageSize: 0,
+    pageToken: "",
+    sinceMs: undefined,
+    untilMs: undefined,
+  };
 }
 
 export const ListActivityRequest: MessageFns<ListActivityRequest> = {
@@ -236,6 +250,12 @@ export const ListActivityRequest: MessageFns<ListActivityRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(42).string(message.pageToken);
+    }
+    if (message.sinceMs !== undefined) {
+      writer.uint32(48).int64(message.sinceMs);
+    }
+    if (message.untilMs !== undefined) {
+      writer.uint32(56).int64(message.untilMs);
     }
     return writer;
   },
@@ -293,6 +313,22 @@ export const ListActivityRequest: MessageFns<ListActivityRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.untilMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -315,6 +351,8 @@ export const ListActivityRequest: MessageFns<ListActivityRequest> = {
     message.userId = object.userId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.sinceMs = object.sinceMs ?? undefined;
+    message.untilMs = object.untilMs ?? undefined;
     return message;
   },
 };
@@ -612,12 +650,36 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "pageToken",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "since_ms",
+        "number": 6,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "sinceMs",
+        "options": undefined,
+        "proto3Optional": true,
+      }, {
+        "name": "until_ms",
+        "number": 7,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 1,
+        "jsonName": "untilMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_since_ms", "options": undefined }, { "name": "_until_ms", "options": undefined }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -684,8 +746,20 @@ export const protoMetadata: ProtoMetadata = {
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1],
-        "span": [21, 0, 27, 1],
+        "span": [21, 0, 31, 1],
         "leadingComments": " Newest first. At least one of project_id, entity_id, user_id is required.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 1, 2, 5],
+        "span": [28, 2, 30],
+        "leadingComments": " Only rows at or after this time (Unix ms); 0 = no lower bound.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 1, 2, 6],
+        "span": [30, 2, 30],
+        "leadingComments": " Only rows at or before this time (Unix ms); 0 = no upper bound.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }],

@@ -39,6 +39,18 @@ import {
   UpdateSprintRequest,
 } from "./sprints.js";
 import {
+  CreateWebhookRequest,
+  DeleteWebhookRequest,
+  ListWebhookDeliveriesRequest,
+  ListWebhooksRequest,
+  protoMetadata as protoMetadata6,
+  TestWebhookRequest,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookDeliveryList,
+  WebhookList,
+} from "./webhooks.js";
+import {
   AddCommentRequest,
   AddDependencyRequest,
   Comment,
@@ -56,9 +68,10 @@ import {
   ListWorkItemsRequest,
   LogTimeRequest,
   MoveWorkItemRequest,
-  protoMetadata as protoMetadata6,
+  protoMetadata as protoMetadata7,
   RemoveDependencyRequest,
   RestoreWorkItemRequest,
+  SearchWorkItemsRequest,
   StartTimerRequest,
   StopTimerRequest,
   TimeEntry,
@@ -67,6 +80,7 @@ import {
   UpdateWorkItemRequest,
   WorkItem,
   WorkItemList,
+  WorkItemSearchResult,
 } from "./work_items.js";
 
 export const protobufPackage = "agileboard.v1";
@@ -95,6 +109,9 @@ export interface ClientFrame {
     | { $case: "getWorkItem"; value: GetWorkItemRequest }
     | { $case: "listWorkItems"; value: ListWorkItemsRequest }
     | { $case: "restoreWorkItem"; value: RestoreWorkItemRequest }
+    | //
+    /** Words over titles and descriptions plus field=value filters (see SearchWorkItemsRequest). */
+    { $case: "searchWorkItems"; value: SearchWorkItemsRequest }
     | { $case: "createSprint"; value: CreateSprintRequest }
     | { $case: "updateSprint"; value: UpdateSprintRequest }
     | { $case: "startSprint"; value: StartSprintRequest }
@@ -117,6 +134,14 @@ export interface ClientFrame {
     | { $case: "removeDependency"; value: RemoveDependencyRequest }
     | { $case: "listDependencies"; value: ListDependenciesRequest }
     | { $case: "listActivity"; value: ListActivityRequest }
+    | //
+    /** Project admins only. */
+    { $case: "createWebhook"; value: CreateWebhookRequest }
+    | { $case: "updateWebhook"; value: UpdateWebhookRequest }
+    | { $case: "deleteWebhook"; value: DeleteWebhookRequest }
+    | { $case: "listWebhooks"; value: ListWebhooksRequest }
+    | { $case: "listWebhookDeliveries"; value: ListWebhookDeliveriesRequest }
+    | { $case: "testWebhook"; value: TestWebhookRequest }
     | undefined;
 }
 
@@ -136,6 +161,7 @@ export interface ServerFrame {
     | { $case: "projectMemberList"; value: ProjectMemberList }
     | { $case: "workItem"; value: WorkItem }
     | { $case: "workItemList"; value: WorkItemList }
+    | { $case: "workItemSearchResult"; value: WorkItemSearchResult }
     | { $case: "sprint"; value: Sprint }
     | { $case: "sprintList"; value: SprintList }
     | { $case: "sprintReport"; value: SprintReport }
@@ -148,6 +174,9 @@ export interface ServerFrame {
     | { $case: "activityList"; value: ActivityList }
     | { $case: "event"; value: Event }
     | { $case: "error"; value: Error }
+    | { $case: "webhook"; value: Webhook }
+    | { $case: "webhookList"; value: WebhookList }
+    | { $case: "webhookDeliveryList"; value: WebhookDeliveryList }
     | undefined;
 }
 
@@ -265,6 +294,9 @@ export const ClientFrame: MessageFns<ClientFrame> = {
       case "restoreWorkItem":
         RestoreWorkItemRequest.encode(message.request.value, writer.uint32(290).fork()).join();
         break;
+      case "searchWorkItems":
+        SearchWorkItemsRequest.encode(message.request.value, writer.uint32(298).fork()).join();
+        break;
       case "createSprint":
         CreateSprintRequest.encode(message.request.value, writer.uint32(322).fork()).join();
         break;
@@ -330,6 +362,24 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         break;
       case "listActivity":
         ListActivityRequest.encode(message.request.value, writer.uint32(642).fork()).join();
+        break;
+      case "createWebhook":
+        CreateWebhookRequest.encode(message.request.value, writer.uint32(722).fork()).join();
+        break;
+      case "updateWebhook":
+        UpdateWebhookRequest.encode(message.request.value, writer.uint32(730).fork()).join();
+        break;
+      case "deleteWebhook":
+        DeleteWebhookRequest.encode(message.request.value, writer.uint32(738).fork()).join();
+        break;
+      case "listWebhooks":
+        ListWebhooksRequest.encode(message.request.value, writer.uint32(746).fork()).join();
+        break;
+      case "listWebhookDeliveries":
+        ListWebhookDeliveriesRequest.encode(message.request.value, writer.uint32(754).fork()).join();
+        break;
+      case "testWebhook":
+        TestWebhookRequest.encode(message.request.value, writer.uint32(762).fork()).join();
         break;
     }
     return writer;
@@ -501,6 +551,17 @@ export const ClientFrame: MessageFns<ClientFrame> = {
             message.request = {
               $case: "restoreWorkItem",
               value: RestoreWorkItemRequest.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+          case 37: {
+            if (tag !== 298) {
+              break;
+            }
+
+            message.request = {
+              $case: "searchWorkItems",
+              value: SearchWorkItemsRequest.decode(reader, reader.uint32()),
             };
             continue;
           }
@@ -695,6 +756,57 @@ export const ClientFrame: MessageFns<ClientFrame> = {
             message.request = { $case: "listActivity", value: ListActivityRequest.decode(reader, reader.uint32()) };
             continue;
           }
+          case 90: {
+            if (tag !== 722) {
+              break;
+            }
+
+            message.request = { $case: "createWebhook", value: CreateWebhookRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 91: {
+            if (tag !== 730) {
+              break;
+            }
+
+            message.request = { $case: "updateWebhook", value: UpdateWebhookRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 92: {
+            if (tag !== 738) {
+              break;
+            }
+
+            message.request = { $case: "deleteWebhook", value: DeleteWebhookRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 93: {
+            if (tag !== 746) {
+              break;
+            }
+
+            message.request = { $case: "listWebhooks", value: ListWebhooksRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 94: {
+            if (tag !== 754) {
+              break;
+            }
+
+            message.request = {
+              $case: "listWebhookDeliveries",
+              value: ListWebhookDeliveriesRequest.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+          case 95: {
+            if (tag !== 762) {
+              break;
+            }
+
+            message.request = { $case: "testWebhook", value: TestWebhookRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -824,6 +936,15 @@ export const ClientFrame: MessageFns<ClientFrame> = {
           message.request = {
             $case: "restoreWorkItem",
             value: RestoreWorkItemRequest.fromPartial(object.request.value),
+          };
+        }
+        break;
+      }
+      case "searchWorkItems": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = {
+            $case: "searchWorkItems",
+            value: SearchWorkItemsRequest.fromPartial(object.request.value),
           };
         }
         break;
@@ -975,6 +1096,45 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         }
         break;
       }
+      case "createWebhook": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "createWebhook", value: CreateWebhookRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "updateWebhook": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "updateWebhook", value: UpdateWebhookRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "deleteWebhook": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "deleteWebhook", value: DeleteWebhookRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "listWebhooks": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "listWebhooks", value: ListWebhooksRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "listWebhookDeliveries": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = {
+            $case: "listWebhookDeliveries",
+            value: ListWebhookDeliveriesRequest.fromPartial(object.request.value),
+          };
+        }
+        break;
+      }
+      case "testWebhook": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "testWebhook", value: TestWebhookRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -1023,6 +1183,9 @@ export const ServerFrame: MessageFns<ServerFrame> = {
       case "workItemList":
         WorkItemList.encode(message.payload.value, writer.uint32(250).fork()).join();
         break;
+      case "workItemSearchResult":
+        WorkItemSearchResult.encode(message.payload.value, writer.uint32(258).fork()).join();
+        break;
       case "sprint":
         Sprint.encode(message.payload.value, writer.uint32(322).fork()).join();
         break;
@@ -1058,6 +1221,15 @@ export const ServerFrame: MessageFns<ServerFrame> = {
         break;
       case "error":
         Error.encode(message.payload.value, writer.uint32(794).fork()).join();
+        break;
+      case "webhook":
+        Webhook.encode(message.payload.value, writer.uint32(802).fork()).join();
+        break;
+      case "webhookList":
+        WebhookList.encode(message.payload.value, writer.uint32(810).fork()).join();
+        break;
+      case "webhookDeliveryList":
+        WebhookDeliveryList.encode(message.payload.value, writer.uint32(818).fork()).join();
         break;
     }
     return writer;
@@ -1172,6 +1344,17 @@ export const ServerFrame: MessageFns<ServerFrame> = {
             message.payload = { $case: "workItemList", value: WorkItemList.decode(reader, reader.uint32()) };
             continue;
           }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.payload = {
+              $case: "workItemSearchResult",
+              value: WorkItemSearchResult.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
           case 40: {
             if (tag !== 322) {
               break;
@@ -1268,6 +1451,33 @@ export const ServerFrame: MessageFns<ServerFrame> = {
             message.payload = { $case: "error", value: Error.decode(reader, reader.uint32()) };
             continue;
           }
+          case 100: {
+            if (tag !== 802) {
+              break;
+            }
+
+            message.payload = { $case: "webhook", value: Webhook.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 101: {
+            if (tag !== 810) {
+              break;
+            }
+
+            message.payload = { $case: "webhookList", value: WebhookList.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 102: {
+            if (tag !== 818) {
+              break;
+            }
+
+            message.payload = {
+              $case: "webhookDeliveryList",
+              value: WebhookDeliveryList.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1348,6 +1558,15 @@ export const ServerFrame: MessageFns<ServerFrame> = {
         }
         break;
       }
+      case "workItemSearchResult": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "workItemSearchResult",
+            value: WorkItemSearchResult.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
       case "sprint": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "sprint", value: Sprint.fromPartial(object.payload.value) };
@@ -1417,6 +1636,27 @@ export const ServerFrame: MessageFns<ServerFrame> = {
       case "error": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "error", value: Error.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "webhook": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "webhook", value: Webhook.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "webhookList": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "webhookList", value: WebhookList.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "webhookDeliveryList": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "webhookDeliveryList",
+            value: WebhookDeliveryList.fromPartial(object.payload.value),
+          };
         }
         break;
       }
@@ -2091,6 +2331,7 @@ export const protoMetadata: ProtoMetadata = {
       "agileboard/v1/events.proto",
       "agileboard/v1/projects.proto",
       "agileboard/v1/sprints.proto",
+      "agileboard/v1/webhooks.proto",
       "agileboard/v1/work_items.proto",
     ],
     "publicDependency": [],
@@ -2312,6 +2553,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "restoreWorkItem",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "search_work_items",
+        "number": 37,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.SearchWorkItemsRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "searchWorkItems",
         "options": undefined,
         "proto3Optional": false,
       }, {
@@ -2578,6 +2831,78 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "listActivity",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "create_webhook",
+        "number": 90,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.CreateWebhookRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "createWebhook",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "update_webhook",
+        "number": 91,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.UpdateWebhookRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "updateWebhook",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "delete_webhook",
+        "number": 92,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.DeleteWebhookRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "deleteWebhook",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "list_webhooks",
+        "number": 93,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.ListWebhooksRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "listWebhooks",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "list_webhook_deliveries",
+        "number": 94,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.ListWebhookDeliveriesRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "listWebhookDeliveries",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "test_webhook",
+        "number": 95,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.TestWebhookRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "testWebhook",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -2735,6 +3060,18 @@ export const protoMetadata: ProtoMetadata = {
         "options": undefined,
         "proto3Optional": false,
       }, {
+        "name": "work_item_search_result",
+        "number": 32,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.WorkItemSearchResult",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "workItemSearchResult",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
         "name": "sprint",
         "number": 40,
         "label": 1,
@@ -2876,6 +3213,42 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "error",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "webhook",
+        "number": 100,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.Webhook",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "webhook",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "webhook_list",
+        "number": 101,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.WebhookList",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "webhookList",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "webhook_delivery_list",
+        "number": 102,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.WebhookDeliveryList",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "webhookDeliveryList",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -3212,55 +3585,68 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [4, 0],
-        "span": [12, 0, 63, 1],
+        "span": [13, 0, 74, 1],
         "leadingComments": " One binary WebSocket frame from the client.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 0],
-        "span": [14, 2, 24],
+        "span": [15, 2, 24],
         "leadingComments": " Client-chosen UUID: correlation and idempotency key.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 0, 2, 18],
+        "span": [37, 4, 50],
+        "leadingComments":
+          " Words over titles and descriptions plus field=value filters (see SearchWorkItemsRequest).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 0, 2, 41],
+        "span": [67, 4, 45],
+        "leadingComments": " Project admins only.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 1],
-        "span": [66, 0, 102, 1],
+        "span": [77, 0, 118, 1],
         "leadingComments": " One binary WebSocket frame from the server: a reply or an event.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1, 2, 0],
-        "span": [68, 2, 24],
+        "span": [79, 2, 24],
         "leadingComments": " The request's id on a reply; a fresh id on an event.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 0],
-        "span": [106, 2, 27],
+        "span": [122, 2, 27],
         "leadingComments": " Echoed in Pong.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 1],
-        "span": [116, 2, 39],
+        "span": [132, 2, 39],
         "leadingComments": " Replay every retained event with a greater sequence before going live.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 5, 2, 1],
-        "span": [122, 2, 41],
+        "span": [138, 2, 41],
         "leadingComments": " Resume impossible: reload these projects.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 5, 2, 2],
-        "span": [124, 2, 40],
+        "span": [140, 2, 40],
         "leadingComments": " Latest sequence per project at subscribe time.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8],
-        "span": [137, 0, 139, 1],
+        "span": [153, 0, 155, 1],
         "leadingComments":
           " A newer token for the same tenant and user; keeps the session past the old\n token's expiry.\n",
         "trailingComments": "",
@@ -3284,7 +3670,15 @@ export const protoMetadata: ProtoMetadata = {
     ".agileboard.v1.RefreshToken": RefreshToken,
     ".agileboard.v1.TokenRefreshed": TokenRefreshed,
   },
-  dependencies: [protoMetadata1, protoMetadata2, protoMetadata3, protoMetadata4, protoMetadata5, protoMetadata6],
+  dependencies: [
+    protoMetadata1,
+    protoMetadata2,
+    protoMetadata3,
+    protoMetadata4,
+    protoMetadata5,
+    protoMetadata6,
+    protoMetadata7,
+  ],
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -21,6 +21,21 @@ import {
 import type { FileDescriptorProto } from "ts-proto-descriptors";
 import { ActivityList, ListActivityRequest, protoMetadata as protoMetadata1 } from "./activity.js";
 import { ProjectRole, protoMetadata as protoMetadata2 } from "./common.js";
+import {
+  BeginTenantImportRequest,
+  CommitTenantImportRequest,
+  CreateTenantSnapshotRequest,
+  protoMetadata as protoMetadata3,
+  ReadTenantSnapshotRequest,
+  ReleaseTenantSnapshotReply,
+  ReleaseTenantSnapshotRequest,
+  TenantImport,
+  TenantImportResult,
+  TenantSnapshot,
+  TenantSnapshotChunk,
+  WriteTenantImportReply,
+  WriteTenantImportRequest,
+} from "./tenant_archive.js";
 
 export const protobufPackage = "agileboard.v1";
 
@@ -72,6 +87,11 @@ export interface ListProjectsRequest {
   pageSize: number;
   /** next_page_token of the previous page; empty for the first. */
   pageToken: string;
+  /**
+   * The projects as they were at this time (Unix ms): later ones left out, name, description and archive
+   * state of that time; 0 = now.
+   */
+  asOfMs?: number | undefined;
 }
 
 export interface ProjectList {
@@ -105,6 +125,8 @@ export interface ListProjectMembersRequest {
   /** 0 = the default (500); at most 1000. A page also ends early at about 1 MiB. */
   pageSize: number;
   pageToken: string;
+  /** The members and roles of that time (Unix ms), from the activity log; 0 = now. */
+  asOfMs?: number | undefined;
 }
 
 export interface ProjectMemberList {
@@ -500,7 +522,7 @@ export const CreateProjectRequest: MessageFns<CreateProjectRequest> = {
 };
 
 function createBaseListProjectsRequest(): ListProjectsRequest {
-  return { includeArchived: false, pageSize: 0, pageToken: "" };
+  return { includeArchived: false, pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
@@ -513,6 +535,9 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -554,6 +579,14 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -574,6 +607,7 @@ export const ListProjectsRequest: MessageFns<ListProjectsRequest> = {
     message.includeArchived = object.includeArchived ?? false;
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -895,7 +929,7 @@ export const RemoveProjectMemberRequest: MessageFns<RemoveProjectMemberRequest> 
 };
 
 function createBaseListProjectMembersRequest(): ListProjectMembersRequest {
-  return { projectId: "", pageSize: 0, pageToken: "" };
+  return { projectId: "", pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = {
@@ -908,6 +942,9 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -949,6 +986,14 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -969,6 +1014,7 @@ export const ListProjectMembersRequest: MessageFns<ListProjectMembersRequest> = 
     message.projectId = object.projectId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -1290,6 +1336,69 @@ export const TenancyServiceService = {
     responseSerialize: (value: ProjectAccess): Buffer => Buffer.from(ProjectAccess.encode(value).finish()),
     responseDeserialize: (value: Buffer): ProjectAccess => ProjectAccess.decode(value),
   },
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot: {
+    path: "/agileboard.v1.TenancyService/CreateTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateTenantSnapshotRequest): Buffer =>
+      Buffer.from(CreateTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateTenantSnapshotRequest => CreateTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: TenantSnapshot): Buffer => Buffer.from(TenantSnapshot.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantSnapshot => TenantSnapshot.decode(value),
+  },
+  readTenantSnapshot: {
+    path: "/agileboard.v1.TenancyService/ReadTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReadTenantSnapshotRequest): Buffer =>
+      Buffer.from(ReadTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReadTenantSnapshotRequest => ReadTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: TenantSnapshotChunk): Buffer => Buffer.from(TenantSnapshotChunk.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantSnapshotChunk => TenantSnapshotChunk.decode(value),
+  },
+  releaseTenantSnapshot: {
+    path: "/agileboard.v1.TenancyService/ReleaseTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReleaseTenantSnapshotRequest): Buffer =>
+      Buffer.from(ReleaseTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReleaseTenantSnapshotRequest => ReleaseTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: ReleaseTenantSnapshotReply): Buffer =>
+      Buffer.from(ReleaseTenantSnapshotReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReleaseTenantSnapshotReply => ReleaseTenantSnapshotReply.decode(value),
+  },
+  beginTenantImport: {
+    path: "/agileboard.v1.TenancyService/BeginTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BeginTenantImportRequest): Buffer =>
+      Buffer.from(BeginTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BeginTenantImportRequest => BeginTenantImportRequest.decode(value),
+    responseSerialize: (value: TenantImport): Buffer => Buffer.from(TenantImport.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantImport => TenantImport.decode(value),
+  },
+  writeTenantImport: {
+    path: "/agileboard.v1.TenancyService/WriteTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WriteTenantImportRequest): Buffer =>
+      Buffer.from(WriteTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WriteTenantImportRequest => WriteTenantImportRequest.decode(value),
+    responseSerialize: (value: WriteTenantImportReply): Buffer =>
+      Buffer.from(WriteTenantImportReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WriteTenantImportReply => WriteTenantImportReply.decode(value),
+  },
+  commitTenantImport: {
+    path: "/agileboard.v1.TenancyService/CommitTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CommitTenantImportRequest): Buffer =>
+      Buffer.from(CommitTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CommitTenantImportRequest => CommitTenantImportRequest.decode(value),
+    responseSerialize: (value: TenantImportResult): Buffer => Buffer.from(TenantImportResult.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantImportResult => TenantImportResult.decode(value),
+  },
 } as const;
 
 export interface TenancyServiceServer extends UntypedServiceImplementation {
@@ -1302,6 +1411,13 @@ export interface TenancyServiceServer extends UntypedServiceImplementation {
   listActivity: handleUnaryCall<ListActivityRequest, ActivityList>;
   /** Internal; no ClientFrame case routes here. */
   checkProjectAccess: handleUnaryCall<CheckProjectAccessRequest, ProjectAccess>;
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot: handleUnaryCall<CreateTenantSnapshotRequest, TenantSnapshot>;
+  readTenantSnapshot: handleUnaryCall<ReadTenantSnapshotRequest, TenantSnapshotChunk>;
+  releaseTenantSnapshot: handleUnaryCall<ReleaseTenantSnapshotRequest, ReleaseTenantSnapshotReply>;
+  beginTenantImport: handleUnaryCall<BeginTenantImportRequest, TenantImport>;
+  writeTenantImport: handleUnaryCall<WriteTenantImportRequest, WriteTenantImportReply>;
+  commitTenantImport: handleUnaryCall<CommitTenantImportRequest, TenantImportResult>;
 }
 
 export interface TenancyServiceClient extends Client {
@@ -1426,6 +1542,97 @@ export interface TenancyServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ProjectAccess) => void,
   ): ClientUnaryCall;
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
 }
 
 export const TenancyServiceClient = makeGenericClientConstructor(
@@ -1465,7 +1672,7 @@ export const protoMetadata: ProtoMetadata = {
   fileDescriptor: {
     "name": "agileboard/v1/projects.proto",
     "package": "agileboard.v1",
-    "dependency": ["agileboard/v1/activity.proto", "agileboard/v1/common.proto"],
+    "dependency": ["agileboard/v1/activity.proto", "agileboard/v1/common.proto", "agileboard/v1/tenant_archive.proto"],
     "publicDependency": [],
     "weakDependency": [],
     "optionDependency": [],
@@ -1771,12 +1978,24 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "pageToken",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "as_of_ms",
+        "number": 4,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "asOfMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_as_of_ms", "options": undefined }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -2014,12 +2233,24 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "pageToken",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "as_of_ms",
+        "number": 4,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "asOfMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_as_of_ms", "options": undefined }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -2240,6 +2471,48 @@ export const protoMetadata: ProtoMetadata = {
         "options": undefined,
         "clientStreaming": false,
         "serverStreaming": false,
+      }, {
+        "name": "CreateTenantSnapshot",
+        "inputType": ".agileboard.v1.CreateTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.TenantSnapshot",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "ReadTenantSnapshot",
+        "inputType": ".agileboard.v1.ReadTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.TenantSnapshotChunk",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "ReleaseTenantSnapshot",
+        "inputType": ".agileboard.v1.ReleaseTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.ReleaseTenantSnapshotReply",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "BeginTenantImport",
+        "inputType": ".agileboard.v1.BeginTenantImportRequest",
+        "outputType": ".agileboard.v1.TenantImport",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "WriteTenantImport",
+        "inputType": ".agileboard.v1.WriteTenantImportRequest",
+        "outputType": ".agileboard.v1.WriteTenantImportReply",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "CommitTenantImport",
+        "inputType": ".agileboard.v1.CommitTenantImportRequest",
+        "outputType": ".agileboard.v1.TenantImportResult",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
       }],
       "options": undefined,
     }],
@@ -2248,87 +2521,107 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [4, 0, 2, 1],
-        "span": [10, 2, 17],
+        "span": [11, 2, 17],
         "leadingComments": ' 2-10 upper-case letters or digits, unique per tenant (e.g. "PAY").\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 5],
-        "span": [15, 2, 27],
+        "span": [16, 2, 27],
         "leadingComments": " 0 while the project is active.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3, 2, 0],
-        "span": [39, 2, 28],
+        "span": [40, 2, 28],
         "leadingComments": " Include archived projects.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3, 2, 1],
-        "span": [41, 2, 22],
+        "span": [42, 2, 22],
         "leadingComments": " 0 = the default (200); at most 500. A page also ends early at about 1 MiB.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3, 2, 2],
-        "span": [43, 2, 24],
+        "span": [44, 2, 24],
         "leadingComments": " next_page_token of the previous page; empty for the first.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 3, 2, 3],
+        "span": [47, 2, 30],
+        "leadingComments":
+          " The projects as they were at this time (Unix ms): later ones left out, name, description and archive\n state of that time; 0 = now.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 4, 2, 1],
-        "span": [49, 2, 29],
+        "span": [53, 2, 29],
         "leadingComments": " Set when more projects follow: pass it as page_token.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 6],
-        "span": [61, 0, 65, 1],
+        "span": [65, 0, 69, 1],
         "leadingComments": " Adds a member, or changes the role of an existing one (upsert).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 1],
-        "span": [75, 2, 22],
+        "span": [79, 2, 22],
         "leadingComments": " 0 = the default (500); at most 1000. A page also ends early at about 1 MiB.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 8, 2, 3],
+        "span": [82, 2, 30],
+        "leadingComments": " The members and roles of that time (Unix ms), from the activity log; 0 = now.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 9, 2, 1],
-        "span": [82, 2, 29],
+        "span": [88, 2, 29],
         "leadingComments": " Set when more members follow: pass it as page_token.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 0],
-        "span": [86, 0, 91, 1],
+        "span": [92, 0, 97, 1],
         "leadingComments": " What a caller may need to do in a project.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 10],
-        "span": [95, 0, 98, 1],
+        "span": [101, 0, 104, 1],
         "leadingComments":
           " Internal: asked by the other services before they act on a project. The\n caller is the identity in the call's metadata.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 11, 2, 1],
-        "span": [103, 2, 23],
+        "span": [109, 2, 23],
         "leadingComments": " The caller's effective role; UNSPECIFIED when not a member.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [110, 0, 120, 1],
+        "span": [116, 0, 133, 1],
         "leadingComments": " Owns projects, membership and roles; answers permission checks.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 7],
-        "span": [119, 2, 76],
+        "span": [125, 2, 76],
         "leadingComments": " Internal; no ClientFrame case routes here.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 8],
+        "span": [127, 2, 81],
+        "leadingComments":
+          " Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }],
@@ -2352,7 +2645,7 @@ export const protoMetadata: ProtoMetadata = {
     ".agileboard.v1.ProjectAccess": ProjectAccess,
     ".agileboard.v1.TenancyService": TenancyServiceClient,
   },
-  dependencies: [protoMetadata1, protoMetadata2],
+  dependencies: [protoMetadata1, protoMetadata2, protoMetadata3],
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -21,6 +21,21 @@ import {
 import type { FileDescriptorProto } from "ts-proto-descriptors";
 import { ActivityList, ListActivityRequest, protoMetadata as protoMetadata1 } from "./activity.js";
 import { protoMetadata as protoMetadata2, SprintStatus } from "./common.js";
+import {
+  BeginTenantImportRequest,
+  CommitTenantImportRequest,
+  CreateTenantSnapshotRequest,
+  protoMetadata as protoMetadata3,
+  ReadTenantSnapshotRequest,
+  ReleaseTenantSnapshotReply,
+  ReleaseTenantSnapshotRequest,
+  TenantImport,
+  TenantImportResult,
+  TenantSnapshot,
+  TenantSnapshotChunk,
+  WriteTenantImportReply,
+  WriteTenantImportRequest,
+} from "./tenant_archive.js";
 
 export const protobufPackage = "agileboard.v1";
 
@@ -103,6 +118,8 @@ export interface ListSprintsRequest {
   /** 0 = the default (200); at most 500. A page also ends early at about 1 MiB. */
   pageSize: number;
   pageToken: string;
+  /** The sprints as they were at this time (Unix ms), from the activity log; 0 = now. */
+  asOfMs?: number | undefined;
 }
 
 export interface SprintList {
@@ -1034,7 +1051,7 @@ export const RebuildReportModelReply: MessageFns<RebuildReportModelReply> = {
 };
 
 function createBaseListSprintsRequest(): ListSprintsRequest {
-  return { projectId: "", pageSize: 0, pageToken: "" };
+  return { projectId: "", pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
@@ -1047,6 +1064,9 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -1088,6 +1108,14 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1108,6 +1136,7 @@ export const ListSprintsRequest: MessageFns<ListSprintsRequest> = {
     message.projectId = object.projectId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -1602,6 +1631,69 @@ export const SprintsServiceService = {
     responseSerialize: (value: ActivityList): Buffer => Buffer.from(ActivityList.encode(value).finish()),
     responseDeserialize: (value: Buffer): ActivityList => ActivityList.decode(value),
   },
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot: {
+    path: "/agileboard.v1.SprintsService/CreateTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateTenantSnapshotRequest): Buffer =>
+      Buffer.from(CreateTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateTenantSnapshotRequest => CreateTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: TenantSnapshot): Buffer => Buffer.from(TenantSnapshot.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantSnapshot => TenantSnapshot.decode(value),
+  },
+  readTenantSnapshot: {
+    path: "/agileboard.v1.SprintsService/ReadTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReadTenantSnapshotRequest): Buffer =>
+      Buffer.from(ReadTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReadTenantSnapshotRequest => ReadTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: TenantSnapshotChunk): Buffer => Buffer.from(TenantSnapshotChunk.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantSnapshotChunk => TenantSnapshotChunk.decode(value),
+  },
+  releaseTenantSnapshot: {
+    path: "/agileboard.v1.SprintsService/ReleaseTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReleaseTenantSnapshotRequest): Buffer =>
+      Buffer.from(ReleaseTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReleaseTenantSnapshotRequest => ReleaseTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: ReleaseTenantSnapshotReply): Buffer =>
+      Buffer.from(ReleaseTenantSnapshotReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReleaseTenantSnapshotReply => ReleaseTenantSnapshotReply.decode(value),
+  },
+  beginTenantImport: {
+    path: "/agileboard.v1.SprintsService/BeginTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BeginTenantImportRequest): Buffer =>
+      Buffer.from(BeginTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BeginTenantImportRequest => BeginTenantImportRequest.decode(value),
+    responseSerialize: (value: TenantImport): Buffer => Buffer.from(TenantImport.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantImport => TenantImport.decode(value),
+  },
+  writeTenantImport: {
+    path: "/agileboard.v1.SprintsService/WriteTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WriteTenantImportRequest): Buffer =>
+      Buffer.from(WriteTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WriteTenantImportRequest => WriteTenantImportRequest.decode(value),
+    responseSerialize: (value: WriteTenantImportReply): Buffer =>
+      Buffer.from(WriteTenantImportReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WriteTenantImportReply => WriteTenantImportReply.decode(value),
+  },
+  commitTenantImport: {
+    path: "/agileboard.v1.SprintsService/CommitTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CommitTenantImportRequest): Buffer =>
+      Buffer.from(CommitTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CommitTenantImportRequest => CommitTenantImportRequest.decode(value),
+    responseSerialize: (value: TenantImportResult): Buffer => Buffer.from(TenantImportResult.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantImportResult => TenantImportResult.decode(value),
+  },
 } as const;
 
 export interface SprintsServiceServer extends UntypedServiceImplementation {
@@ -1617,6 +1709,13 @@ export interface SprintsServiceServer extends UntypedServiceImplementation {
   /** Internal; no ClientFrame case routes here. */
   rebuildReportModel: handleUnaryCall<RebuildReportModelRequest, RebuildReportModelReply>;
   listActivity: handleUnaryCall<ListActivityRequest, ActivityList>;
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot: handleUnaryCall<CreateTenantSnapshotRequest, TenantSnapshot>;
+  readTenantSnapshot: handleUnaryCall<ReadTenantSnapshotRequest, TenantSnapshotChunk>;
+  releaseTenantSnapshot: handleUnaryCall<ReleaseTenantSnapshotRequest, ReleaseTenantSnapshotReply>;
+  beginTenantImport: handleUnaryCall<BeginTenantImportRequest, TenantImport>;
+  writeTenantImport: handleUnaryCall<WriteTenantImportRequest, WriteTenantImportReply>;
+  commitTenantImport: handleUnaryCall<CommitTenantImportRequest, TenantImportResult>;
 }
 
 export interface SprintsServiceClient extends Client {
@@ -1786,6 +1885,97 @@ export interface SprintsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ActivityList) => void,
   ): ClientUnaryCall;
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
 }
 
 export const SprintsServiceClient = makeGenericClientConstructor(
@@ -1825,7 +2015,7 @@ export const protoMetadata: ProtoMetadata = {
   fileDescriptor: {
     "name": "agileboard/v1/sprints.proto",
     "package": "agileboard.v1",
-    "dependency": ["agileboard/v1/activity.proto", "agileboard/v1/common.proto"],
+    "dependency": ["agileboard/v1/activity.proto", "agileboard/v1/common.proto", "agileboard/v1/tenant_archive.proto"],
     "publicDependency": [],
     "weakDependency": [],
     "optionDependency": [],
@@ -2434,12 +2624,24 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "pageToken",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "as_of_ms",
+        "number": 4,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "asOfMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_as_of_ms", "options": undefined }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -2753,6 +2955,48 @@ export const protoMetadata: ProtoMetadata = {
         "options": undefined,
         "clientStreaming": false,
         "serverStreaming": false,
+      }, {
+        "name": "CreateTenantSnapshot",
+        "inputType": ".agileboard.v1.CreateTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.TenantSnapshot",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "ReadTenantSnapshot",
+        "inputType": ".agileboard.v1.ReadTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.TenantSnapshotChunk",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "ReleaseTenantSnapshot",
+        "inputType": ".agileboard.v1.ReleaseTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.ReleaseTenantSnapshotReply",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "BeginTenantImport",
+        "inputType": ".agileboard.v1.BeginTenantImportRequest",
+        "outputType": ".agileboard.v1.TenantImport",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "WriteTenantImport",
+        "inputType": ".agileboard.v1.WriteTenantImportRequest",
+        "outputType": ".agileboard.v1.WriteTenantImportReply",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "CommitTenantImport",
+        "inputType": ".agileboard.v1.CommitTenantImportRequest",
+        "outputType": ".agileboard.v1.TenantImportResult",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
       }],
       "options": undefined,
     }],
@@ -2761,63 +3005,76 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [4, 0, 2, 10],
-        "span": [19, 2, 35],
+        "span": [20, 2, 35],
         "leadingComments": " Set on completion: where the unfinished items went (empty = backlog).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 2],
-        "span": [52, 2, 34],
+        "span": [53, 2, 34],
         "leadingComments": " Where unfinished items go; empty = the backlog.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 5],
-        "span": [56, 0, 59, 1],
+        "span": [57, 0, 60, 1],
         "leadingComments": " Planned sprints only.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8],
-        "span": [71, 0, 36],
+        "span": [72, 0, 36],
         "leadingComments":
           " Internal: rebuilds the caller's tenant's report read model from the event log (tenant admins only).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 9, 2, 0],
-        "span": [75, 2, 27],
+        "span": [76, 2, 27],
         "leadingComments": " Work item events replayed.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 10, 2, 1],
-        "span": [81, 2, 22],
+        "span": [82, 2, 22],
         "leadingComments": " 0 = the default (200); at most 500. A page also ends early at about 1 MiB.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 10, 2, 3],
+        "span": [85, 2, 30],
+        "leadingComments": " The sprints as they were at this time (Unix ms), from the activity log; 0 = now.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 11, 2, 1],
-        "span": [88, 2, 29],
+        "span": [91, 2, 29],
         "leadingComments": " Set when more sprints follow: pass it as page_token.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 15, 2, 4],
-        "span": [113, 2, 38],
+        "span": [116, 2, 38],
         "leadingComments": " The project's last completed sprints, oldest first.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0],
-        "span": [117, 0, 130, 1],
+        "span": [120, 0, 140, 1],
         "leadingComments": " Owns sprints and their reports.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 9],
-        "span": [128, 2, 86],
+        "span": [131, 2, 86],
         "leadingComments": " Internal; no ClientFrame case routes here.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 11],
+        "span": [134, 2, 81],
+        "leadingComments":
+          " Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }],
@@ -2844,7 +3101,7 @@ export const protoMetadata: ProtoMetadata = {
     ".agileboard.v1.SprintReport": SprintReport,
     ".agileboard.v1.SprintsService": SprintsServiceClient,
   },
-  dependencies: [protoMetadata1, protoMetadata2],
+  dependencies: [protoMetadata1, protoMetadata2, protoMetadata3],
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

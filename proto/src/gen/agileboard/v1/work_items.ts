@@ -21,6 +21,21 @@ import {
 import type { FileDescriptorProto } from "ts-proto-descriptors";
 import { ActivityList, ListActivityRequest, protoMetadata as protoMetadata1 } from "./activity.js";
 import { DependencyKind, Priority, protoMetadata as protoMetadata2, WorkItemStatus, WorkItemType } from "./common.js";
+import {
+  BeginTenantImportRequest,
+  CommitTenantImportRequest,
+  CreateTenantSnapshotRequest,
+  protoMetadata as protoMetadata3,
+  ReadTenantSnapshotRequest,
+  ReleaseTenantSnapshotReply,
+  ReleaseTenantSnapshotRequest,
+  TenantImport,
+  TenantImportResult,
+  TenantSnapshot,
+  TenantSnapshotChunk,
+  WriteTenantImportReply,
+  WriteTenantImportRequest,
+} from "./tenant_archive.js";
 
 export const protobufPackage = "agileboard.v1";
 
@@ -124,8 +139,15 @@ export interface RestoreWorkItemRequest {
   expectedVersion: number;
 }
 
+/** By id, or by project and number (PAY-42 = the project of PAY, number 42). */
 export interface GetWorkItemRequest {
   workItemId: string;
+  projectId?: string | undefined;
+  number?:
+    | number
+    | undefined;
+  /** The item as it was at this time (Unix ms), rebuilt from the activity log; 0 or absent = now. */
+  asOfMs?: number | undefined;
 }
 
 /** Items in rank order. Every filter is optional and they combine with AND. */
@@ -142,6 +164,11 @@ export interface ListWorkItemsRequest {
   pageToken: string;
   /** Only items in no sprint. */
   backlogOnly: boolean;
+  /**
+   * The board as it was at this time (Unix ms), rebuilt from the activity log; 0 = now. Filters apply to the
+   * values of that time.
+   */
+  asOfMs?: number | undefined;
 }
 
 export interface WorkItemList {
@@ -183,6 +210,8 @@ export interface ListCommentsRequest {
   /** 0 = the default (100); at most 500. A page also ends early at about 1 MiB. */
   pageSize: number;
   pageToken: string;
+  /** The comments as they were at this time (Unix ms); 0 = now. */
+  asOfMs?: number | undefined;
 }
 
 export interface CommentList {
@@ -231,6 +260,11 @@ export interface ListTimeEntriesRequest {
   /** 0 = the default (200); at most 1000. A page also ends early at about 1 MiB. */
   pageSize: number;
   pageToken: string;
+  /**
+   * The entries as they were at this time (Unix ms): later entries left out, timers running then shown
+   * running; 0 = now.
+   */
+  asOfMs?: number | undefined;
 }
 
 export interface TimeEntryList {
@@ -261,18 +295,56 @@ export interface RemoveDependencyRequest {
   dependencyId: string;
 }
 
-/** Both directions: edges where the item blocks and where it is blocked. */
+/**
+ * Both directions: edges where the item blocks and where it is blocked. Or, with project_id instead of
+ * work_item_id, every dependency of the project (by the blocked item's project).
+ */
 export interface ListDependenciesRequest {
   workItemId: string;
   /** 0 = the default (500); at most 1000. */
   pageSize: number;
   pageToken: string;
+  projectId?:
+    | string
+    | undefined;
+  /** The dependencies that existed at this time (Unix ms); 0 = now. */
+  asOfMs?: number | undefined;
 }
 
 export interface DependencyList {
   dependencies: Dependency[];
   /** Set when more dependencies follow: pass it as page_token. */
   nextPageToken: string;
+}
+
+/**
+ * Full-text search over titles and descriptions, with filters. `query` is words (every word must match, the
+ * last one also as a prefix; "quoted phrases" match as a phrase) and filters `field=value` (several values
+ * comma-separated, any of them matches): status, type, priority, assignee, sprint, label, project (a key),
+ * parent (an id), and KEY-N for one item. A query that does not parse is INVALID_ARGUMENT naming the
+ * position, e.g. "at 17: expected a value after '='".
+ */
+export interface SearchWorkItemsRequest {
+  /** Empty = every project the caller can read. */
+  projectId: string;
+  query: string;
+  /** 0 = the default (50); at most 200. A page also ends early at about 1 MiB. */
+  pageSize: number;
+  pageToken: string;
+}
+
+/** One matching item and the part of its text that matched ([word] marks a match). */
+export interface WorkItemHit {
+  item?: WorkItem | undefined;
+  snippet: string;
+}
+
+/** Best matches first (board order when the query has no words). */
+export interface WorkItemSearchResult {
+  hits: WorkItemHit[];
+  nextPageToken: string;
+  /** Matching items on all pages. */
+  total: number;
 }
 
 function createBaseWorkItem(): WorkItem {
@@ -1287,13 +1359,22 @@ export const RestoreWorkItemRequest: MessageFns<RestoreWorkItemRequest> = {
 };
 
 function createBaseGetWorkItemRequest(): GetWorkItemRequest {
-  return { workItemId: "" };
+  return { workItemId: "", projectId: undefined, number: undefined, asOfMs: undefined };
 }
 
 export const GetWorkItemRequest: MessageFns<GetWorkItemRequest> = {
   encode(message: GetWorkItemRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.workItemId !== "") {
       writer.uint32(10).string(message.workItemId);
+    }
+    if (message.projectId !== undefined) {
+      writer.uint32(18).string(message.projectId);
+    }
+    if (message.number !== undefined) {
+      writer.uint32(24).int64(message.number);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -1319,6 +1400,30 @@ export const GetWorkItemRequest: MessageFns<GetWorkItemRequest> = {
             message.workItemId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.projectId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.number = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1337,6 +1442,9 @@ export const GetWorkItemRequest: MessageFns<GetWorkItemRequest> = {
   fromPartial(object: DeepPartial<GetWorkItemRequest>): GetWorkItemRequest {
     const message = createBaseGetWorkItemRequest();
     message.workItemId = object.workItemId ?? "";
+    message.projectId = object.projectId ?? undefined;
+    message.number = object.number ?? undefined;
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -1353,6 +1461,7 @@ function createBaseListWorkItemsRequest(): ListWorkItemsRequest {
     pageSize: 0,
     pageToken: "",
     backlogOnly: false,
+    asOfMs: undefined,
   };
 }
 
@@ -1395,6 +1504,9 @@ export const ListWorkItemsRequest: MessageFns<ListWorkItemsRequest> = {
     }
     if (message.backlogOnly !== false) {
       writer.uint32(80).bool(message.backlogOnly);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(88).int64(message.asOfMs);
     }
     return writer;
   },
@@ -1512,6 +1624,14 @@ export const ListWorkItemsRequest: MessageFns<ListWorkItemsRequest> = {
             message.backlogOnly = reader.bool();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1539,6 +1659,7 @@ export const ListWorkItemsRequest: MessageFns<ListWorkItemsRequest> = {
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
     message.backlogOnly = object.backlogOnly ?? false;
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -1985,7 +2106,7 @@ export const DeleteCommentRequest: MessageFns<DeleteCommentRequest> = {
 };
 
 function createBaseListCommentsRequest(): ListCommentsRequest {
-  return { workItemId: "", pageSize: 0, pageToken: "" };
+  return { workItemId: "", pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
@@ -1998,6 +2119,9 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(32).int64(message.asOfMs);
     }
     return writer;
   },
@@ -2039,6 +2163,14 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2059,6 +2191,7 @@ export const ListCommentsRequest: MessageFns<ListCommentsRequest> = {
     message.workItemId = object.workItemId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -2560,7 +2693,7 @@ export const DeleteTimeEntryRequest: MessageFns<DeleteTimeEntryRequest> = {
 };
 
 function createBaseListTimeEntriesRequest(): ListTimeEntriesRequest {
-  return { workItemId: "", userId: "", pageSize: 0, pageToken: "" };
+  return { workItemId: "", userId: "", pageSize: 0, pageToken: "", asOfMs: undefined };
 }
 
 export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
@@ -2576,6 +2709,9 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(34).string(message.pageToken);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(40).int64(message.asOfMs);
     }
     return writer;
   },
@@ -2625,6 +2761,14 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2646,6 +2790,7 @@ export const ListTimeEntriesRequest: MessageFns<ListTimeEntriesRequest> = {
     message.userId = object.userId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -2991,7 +3136,7 @@ export const RemoveDependencyRequest: MessageFns<RemoveDependencyRequest> = {
 };
 
 function createBaseListDependenciesRequest(): ListDependenciesRequest {
-  return { workItemId: "", pageSize: 0, pageToken: "" };
+  return { workItemId: "", pageSize: 0, pageToken: "", projectId: undefined, asOfMs: undefined };
 }
 
 export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
@@ -3004,6 +3149,12 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.projectId !== undefined) {
+      writer.uint32(34).string(message.projectId);
+    }
+    if (message.asOfMs !== undefined) {
+      writer.uint32(40).int64(message.asOfMs);
     }
     return writer;
   },
@@ -3045,6 +3196,22 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.projectId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.asOfMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3065,6 +3232,8 @@ export const ListDependenciesRequest: MessageFns<ListDependenciesRequest> = {
     message.workItemId = object.workItemId ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.projectId = object.projectId ?? undefined;
+    message.asOfMs = object.asOfMs ?? undefined;
     return message;
   },
 };
@@ -3132,6 +3301,243 @@ export const DependencyList: MessageFns<DependencyList> = {
     const message = createBaseDependencyList();
     message.dependencies = object.dependencies?.map((e) => Dependency.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchWorkItemsRequest(): SearchWorkItemsRequest {
+  return { projectId: "", query: "", pageSize: 0, pageToken: "" };
+}
+
+export const SearchWorkItemsRequest: MessageFns<SearchWorkItemsRequest> = {
+  encode(message: SearchWorkItemsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.projectId !== "") {
+      writer.uint32(10).string(message.projectId);
+    }
+    if (message.query !== "") {
+      writer.uint32(18).string(message.query);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(24).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(34).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchWorkItemsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchWorkItemsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.projectId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SearchWorkItemsRequest>): SearchWorkItemsRequest {
+    return SearchWorkItemsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SearchWorkItemsRequest>): SearchWorkItemsRequest {
+    const message = createBaseSearchWorkItemsRequest();
+    message.projectId = object.projectId ?? "";
+    message.query = object.query ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseWorkItemHit(): WorkItemHit {
+  return { item: undefined, snippet: "" };
+}
+
+export const WorkItemHit: MessageFns<WorkItemHit> = {
+  encode(message: WorkItemHit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.item !== undefined) {
+      WorkItem.encode(message.item, writer.uint32(10).fork()).join();
+    }
+    if (message.snippet !== "") {
+      writer.uint32(18).string(message.snippet);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkItemHit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkItemHit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.item = WorkItem.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.snippet = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<WorkItemHit>): WorkItemHit {
+    return WorkItemHit.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WorkItemHit>): WorkItemHit {
+    const message = createBaseWorkItemHit();
+    message.item = (object.item !== undefined && object.item !== null) ? WorkItem.fromPartial(object.item) : undefined;
+    message.snippet = object.snippet ?? "";
+    return message;
+  },
+};
+
+function createBaseWorkItemSearchResult(): WorkItemSearchResult {
+  return { hits: [], nextPageToken: "", total: 0 };
+}
+
+export const WorkItemSearchResult: MessageFns<WorkItemSearchResult> = {
+  encode(message: WorkItemSearchResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.hits) {
+      WorkItemHit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    if (message.total !== 0) {
+      writer.uint32(24).int32(message.total);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WorkItemSearchResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWorkItemSearchResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hits.push(WorkItemHit.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.total = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<WorkItemSearchResult>): WorkItemSearchResult {
+    return WorkItemSearchResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WorkItemSearchResult>): WorkItemSearchResult {
+    const message = createBaseWorkItemSearchResult();
+    message.hits = object.hits?.map((e) => WorkItemHit.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    message.total = object.total ?? 0;
     return message;
   },
 };
@@ -3327,6 +3733,80 @@ export const WorkItemsServiceService = {
     responseSerialize: (value: ActivityList): Buffer => Buffer.from(ActivityList.encode(value).finish()),
     responseDeserialize: (value: Buffer): ActivityList => ActivityList.decode(value),
   },
+  searchWorkItems: {
+    path: "/agileboard.v1.WorkItemsService/SearchWorkItems" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SearchWorkItemsRequest): Buffer =>
+      Buffer.from(SearchWorkItemsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SearchWorkItemsRequest => SearchWorkItemsRequest.decode(value),
+    responseSerialize: (value: WorkItemSearchResult): Buffer =>
+      Buffer.from(WorkItemSearchResult.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WorkItemSearchResult => WorkItemSearchResult.decode(value),
+  },
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot: {
+    path: "/agileboard.v1.WorkItemsService/CreateTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateTenantSnapshotRequest): Buffer =>
+      Buffer.from(CreateTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateTenantSnapshotRequest => CreateTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: TenantSnapshot): Buffer => Buffer.from(TenantSnapshot.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantSnapshot => TenantSnapshot.decode(value),
+  },
+  readTenantSnapshot: {
+    path: "/agileboard.v1.WorkItemsService/ReadTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReadTenantSnapshotRequest): Buffer =>
+      Buffer.from(ReadTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReadTenantSnapshotRequest => ReadTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: TenantSnapshotChunk): Buffer => Buffer.from(TenantSnapshotChunk.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantSnapshotChunk => TenantSnapshotChunk.decode(value),
+  },
+  releaseTenantSnapshot: {
+    path: "/agileboard.v1.WorkItemsService/ReleaseTenantSnapshot" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReleaseTenantSnapshotRequest): Buffer =>
+      Buffer.from(ReleaseTenantSnapshotRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReleaseTenantSnapshotRequest => ReleaseTenantSnapshotRequest.decode(value),
+    responseSerialize: (value: ReleaseTenantSnapshotReply): Buffer =>
+      Buffer.from(ReleaseTenantSnapshotReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReleaseTenantSnapshotReply => ReleaseTenantSnapshotReply.decode(value),
+  },
+  beginTenantImport: {
+    path: "/agileboard.v1.WorkItemsService/BeginTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BeginTenantImportRequest): Buffer =>
+      Buffer.from(BeginTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BeginTenantImportRequest => BeginTenantImportRequest.decode(value),
+    responseSerialize: (value: TenantImport): Buffer => Buffer.from(TenantImport.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantImport => TenantImport.decode(value),
+  },
+  writeTenantImport: {
+    path: "/agileboard.v1.WorkItemsService/WriteTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WriteTenantImportRequest): Buffer =>
+      Buffer.from(WriteTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WriteTenantImportRequest => WriteTenantImportRequest.decode(value),
+    responseSerialize: (value: WriteTenantImportReply): Buffer =>
+      Buffer.from(WriteTenantImportReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WriteTenantImportReply => WriteTenantImportReply.decode(value),
+  },
+  commitTenantImport: {
+    path: "/agileboard.v1.WorkItemsService/CommitTenantImport" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CommitTenantImportRequest): Buffer =>
+      Buffer.from(CommitTenantImportRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CommitTenantImportRequest => CommitTenantImportRequest.decode(value),
+    responseSerialize: (value: TenantImportResult): Buffer => Buffer.from(TenantImportResult.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TenantImportResult => TenantImportResult.decode(value),
+  },
 } as const;
 
 export interface WorkItemsServiceServer extends UntypedServiceImplementation {
@@ -3350,6 +3830,14 @@ export interface WorkItemsServiceServer extends UntypedServiceImplementation {
   removeDependency: handleUnaryCall<RemoveDependencyRequest, Dependency>;
   listDependencies: handleUnaryCall<ListDependenciesRequest, DependencyList>;
   listActivity: handleUnaryCall<ListActivityRequest, ActivityList>;
+  searchWorkItems: handleUnaryCall<SearchWorkItemsRequest, WorkItemSearchResult>;
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot: handleUnaryCall<CreateTenantSnapshotRequest, TenantSnapshot>;
+  readTenantSnapshot: handleUnaryCall<ReadTenantSnapshotRequest, TenantSnapshotChunk>;
+  releaseTenantSnapshot: handleUnaryCall<ReleaseTenantSnapshotRequest, ReleaseTenantSnapshotReply>;
+  beginTenantImport: handleUnaryCall<BeginTenantImportRequest, TenantImport>;
+  writeTenantImport: handleUnaryCall<WriteTenantImportRequest, WriteTenantImportReply>;
+  commitTenantImport: handleUnaryCall<CommitTenantImportRequest, TenantImportResult>;
 }
 
 export interface WorkItemsServiceClient extends Client {
@@ -3653,6 +4141,112 @@ export interface WorkItemsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ActivityList) => void,
   ): ClientUnaryCall;
+  searchWorkItems(
+    request: SearchWorkItemsRequest,
+    callback: (error: ServiceError | null, response: WorkItemSearchResult) => void,
+  ): ClientUnaryCall;
+  searchWorkItems(
+    request: SearchWorkItemsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: WorkItemSearchResult) => void,
+  ): ClientUnaryCall;
+  searchWorkItems(
+    request: SearchWorkItemsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: WorkItemSearchResult) => void,
+  ): ClientUnaryCall;
+  /** Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here. */
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  createTenantSnapshot(
+    request: CreateTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantSnapshot) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  readTenantSnapshot(
+    request: ReadTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantSnapshotChunk) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  releaseTenantSnapshot(
+    request: ReleaseTenantSnapshotRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReleaseTenantSnapshotReply) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  beginTenantImport(
+    request: BeginTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantImport) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  writeTenantImport(
+    request: WriteTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: WriteTenantImportReply) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
+  commitTenantImport(
+    request: CommitTenantImportRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TenantImportResult) => void,
+  ): ClientUnaryCall;
 }
 
 export const WorkItemsServiceClient = makeGenericClientConstructor(
@@ -3692,7 +4286,7 @@ export const protoMetadata: ProtoMetadata = {
   fileDescriptor: {
     "name": "agileboard/v1/work_items.proto",
     "package": "agileboard.v1",
-    "dependency": ["agileboard/v1/activity.proto", "agileboard/v1/common.proto"],
+    "dependency": ["agileboard/v1/activity.proto", "agileboard/v1/common.proto", "agileboard/v1/tenant_archive.proto"],
     "publicDependency": [],
     "weakDependency": [],
     "optionDependency": [],
@@ -4463,12 +5057,51 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "workItemId",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "project_id",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "projectId",
+        "options": undefined,
+        "proto3Optional": true,
+      }, {
+        "name": "number",
+        "number": 3,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 1,
+        "jsonName": "number",
+        "options": undefined,
+        "proto3Optional": true,
+      }, {
+        "name": "as_of_ms",
+        "number": 4,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 2,
+        "jsonName": "asOfMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_project_id", "options": undefined }, { "name": "_number", "options": undefined }, {
+        "name": "_as_of_ms",
+        "options": undefined,
+      }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -4595,12 +5228,24 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "backlogOnly",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "as_of_ms",
+        "number": 11,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "asOfMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_as_of_ms", "options": undefined }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -4919,12 +5564,24 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "pageToken",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "as_of_ms",
+        "number": 4,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "asOfMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_as_of_ms", "options": undefined }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -5279,12 +5936,24 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "pageToken",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "as_of_ms",
+        "number": 5,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "asOfMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_as_of_ms", "options": undefined }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -5543,12 +6212,36 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "pageToken",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "project_id",
+        "number": 4,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "projectId",
+        "options": undefined,
+        "proto3Optional": true,
+      }, {
+        "name": "as_of_ms",
+        "number": 5,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 1,
+        "jsonName": "asOfMs",
+        "options": undefined,
+        "proto3Optional": true,
       }],
       "extension": [],
       "nestedType": [],
       "enumType": [],
       "extensionRange": [],
-      "oneofDecl": [],
+      "oneofDecl": [{ "name": "_project_id", "options": undefined }, { "name": "_as_of_ms", "options": undefined }],
       "options": undefined,
       "reservedRange": [],
       "reservedName": [],
@@ -5577,6 +6270,150 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "nextPageToken",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "SearchWorkItemsRequest",
+      "field": [{
+        "name": "project_id",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "projectId",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "query",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "query",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "page_size",
+        "number": 3,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageSize",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "page_token",
+        "number": 4,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pageToken",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "WorkItemHit",
+      "field": [{
+        "name": "item",
+        "number": 1,
+        "label": 1,
+        "type": 11,
+        "typeName": ".agileboard.v1.WorkItem",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "item",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "snippet",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "snippet",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "WorkItemSearchResult",
+      "field": [{
+        "name": "hits",
+        "number": 1,
+        "label": 3,
+        "type": 11,
+        "typeName": ".agileboard.v1.WorkItemHit",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "hits",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "next_page_token",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "nextPageToken",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "total",
+        "number": 3,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "total",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -5733,6 +6570,55 @@ export const protoMetadata: ProtoMetadata = {
         "options": undefined,
         "clientStreaming": false,
         "serverStreaming": false,
+      }, {
+        "name": "SearchWorkItems",
+        "inputType": ".agileboard.v1.SearchWorkItemsRequest",
+        "outputType": ".agileboard.v1.WorkItemSearchResult",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "CreateTenantSnapshot",
+        "inputType": ".agileboard.v1.CreateTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.TenantSnapshot",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "ReadTenantSnapshot",
+        "inputType": ".agileboard.v1.ReadTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.TenantSnapshotChunk",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "ReleaseTenantSnapshot",
+        "inputType": ".agileboard.v1.ReleaseTenantSnapshotRequest",
+        "outputType": ".agileboard.v1.ReleaseTenantSnapshotReply",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "BeginTenantImport",
+        "inputType": ".agileboard.v1.BeginTenantImportRequest",
+        "outputType": ".agileboard.v1.TenantImport",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "WriteTenantImport",
+        "inputType": ".agileboard.v1.WriteTenantImportRequest",
+        "outputType": ".agileboard.v1.WriteTenantImportReply",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "CommitTenantImport",
+        "inputType": ".agileboard.v1.CommitTenantImportRequest",
+        "outputType": ".agileboard.v1.TenantImportResult",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
       }],
       "options": undefined,
     }],
@@ -5741,173 +6627,257 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [4, 0],
-        "span": [8, 0, 36, 1],
+        "span": [9, 0, 37, 1],
         "leadingComments": ' An epic, story, task or bug. Displayed as "<project key>-<number>".\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 2],
-        "span": [12, 2, 19],
+        "span": [13, 2, 19],
         "leadingComments": " Per-project sequence number: PAY-42 is number 42.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 12],
-        "span": [23, 2, 19],
+        "span": [24, 2, 19],
         "leadingComments": " Lexicographic ordering key: a card sorts before every card with a greater rank.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 19],
-        "span": [31, 2, 27],
+        "span": [32, 2, 27],
         "leadingComments": " 0 while live.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 20],
-        "span": [33, 2, 23],
+        "span": [34, 2, 23],
         "leadingComments": " True while an unfinished item blocks this one.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 21],
-        "span": [35, 2, 27],
+        "span": [36, 2, 27],
         "leadingComments": " Sum of the item's finished time entries.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1],
-        "span": [39, 0, 41, 1],
+        "span": [40, 0, 42, 1],
         "leadingComments": ' A replacement set of labels (a message so that "absent" differs from "empty").\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 5],
-        "span": [50, 2, 24],
+        "span": [51, 2, 24],
         "leadingComments": " Default PRIORITY_MEDIUM.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 10],
-        "span": [56, 2, 29],
+        "span": [57, 2, 29],
         "leadingComments": " Default WORK_ITEM_STATUS_BACKLOG.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3],
-        "span": [61, 0, 75, 1],
+        "span": [62, 0, 76, 1],
         "leadingComments":
           " Only the fields present change. An empty assignee_id, sprint_id or\n parent_id clears it.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3, 2, 11],
-        "span": [74, 2, 31],
+        "span": [75, 2, 31],
         "leadingComments": ' Removes the estimate (story_points cannot express "none").\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4],
-        "span": [80, 0, 86, 1],
+        "span": [81, 0, 87, 1],
         "leadingComments":
           " Drag and drop: into column `status`, between two neighbours of that column.\n before_id is the card that ends up just above the moved one, after_id the\n card just below it; either may be empty (top or bottom of the column).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 5],
-        "span": [89, 0, 92, 1],
+        "span": [90, 0, 93, 1],
         "leadingComments": " Soft delete.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 7],
+        "span": [101, 0, 107, 1],
+        "leadingComments": " By id, or by project and number (PAY-42 = the project of PAY, number 42).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 7, 2, 3],
+        "span": [106, 2, 30],
+        "leadingComments":
+          " The item as it was at this time (Unix ms), rebuilt from the activity log; 0 or absent = now.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 8],
-        "span": [104, 0, 117, 1],
+        "span": [110, 0, 126, 1],
         "leadingComments": " Items in rank order. Every filter is optional and they combine with AND.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 7],
-        "span": [113, 2, 22],
+        "span": [119, 2, 22],
         "leadingComments": " Default 100, at most 500.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 9],
-        "span": [116, 2, 25],
+        "span": [122, 2, 25],
         "leadingComments": " Only items in no sprint.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 8, 2, 10],
+        "span": [125, 2, 31],
+        "leadingComments":
+          " The board as it was at this time (Unix ms), rebuilt from the activity log; 0 = now. Filters apply to the\n values of that time.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 10, 2, 3],
-        "span": [131, 2, 18],
+        "span": [140, 2, 18],
         "leadingComments": " Markdown, 1 byte to 64 KiB.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 14, 2, 1],
-        "span": [158, 2, 22],
+        "span": [167, 2, 22],
         "leadingComments": " 0 = the default (100); at most 500. A page also ends early at about 1 MiB.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 14, 2, 3],
+        "span": [170, 2, 30],
+        "leadingComments": " The comments as they were at this time (Unix ms); 0 = now.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 15, 2, 1],
-        "span": [165, 2, 29],
+        "span": [176, 2, 29],
         "leadingComments": " Set when more comments follow: pass it as page_token.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 16, 2, 4],
-        "span": [176, 2, 24],
+        "span": [187, 2, 24],
         "leadingComments": " 0 while the timer runs.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 21],
-        "span": [204, 0, 210, 1],
+        "span": [215, 0, 224, 1],
         "leadingComments": " Either filter, or both.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 21, 2, 2],
-        "span": [208, 2, 22],
+        "span": [219, 2, 22],
         "leadingComments": " 0 = the default (200); at most 1000. A page also ends early at about 1 MiB.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 21, 2, 4],
+        "span": [223, 2, 30],
+        "leadingComments":
+          " The entries as they were at this time (Unix ms): later entries left out, timers running then shown\n running; 0 = now.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 22, 2, 1],
-        "span": [215, 2, 30],
+        "span": [229, 2, 30],
         "leadingComments":
           " Sum of the durations of every matching entry, on all pages (running timers count until now).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 22, 2, 2],
-        "span": [217, 2, 29],
+        "span": [231, 2, 29],
         "leadingComments": " Set when more entries follow: pass it as page_token.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 26],
-        "span": [243, 0, 248, 1],
-        "leadingComments": " Both directions: edges where the item blocks and where it is blocked.\n",
+        "span": [258, 0, 266, 1],
+        "leadingComments":
+          " Both directions: edges where the item blocks and where it is blocked. Or, with project_id instead of\n work_item_id, every dependency of the project (by the blocked item's project).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 26, 2, 1],
-        "span": [246, 2, 22],
+        "span": [261, 2, 22],
         "leadingComments": " 0 = the default (500); at most 1000.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 26, 2, 4],
+        "span": [265, 2, 30],
+        "leadingComments": " The dependencies that existed at this time (Unix ms); 0 = now.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 27, 2, 1],
-        "span": [253, 2, 29],
+        "span": [271, 2, 29],
         "leadingComments": " Set when more dependencies follow: pass it as page_token.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 28],
+        "span": [279, 0, 286, 1],
+        "leadingComments":
+          ' Full-text search over titles and descriptions, with filters. `query` is words (every word must match, the\n last one also as a prefix; "quoted phrases" match as a phrase) and filters `field=value` (several values\n comma-separated, any of them matches): status, type, priority, assignee, sprint, label, project (a key),\n parent (an id), and KEY-N for one item. A query that does not parse is INVALID_ARGUMENT naming the\n position, e.g. "at 17: expected a value after \'=\'".\n',
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 28, 2, 0],
+        "span": [281, 2, 24],
+        "leadingComments": " Empty = every project the caller can read.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 28, 2, 2],
+        "span": [284, 2, 22],
+        "leadingComments": " 0 = the default (50); at most 200. A page also ends early at about 1 MiB.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 29],
+        "span": [289, 0, 292, 1],
+        "leadingComments": " One matching item and the part of its text that matched ([word] marks a match).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 30],
+        "span": [295, 0, 300, 1],
+        "leadingComments": " Best matches first (board order when the query has no words).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 30, 2, 2],
+        "span": [299, 2, 18],
+        "leadingComments": " Matching items on all pages.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [6, 0],
-        "span": [257, 0, 278, 1],
+        "span": [303, 0, 332, 1],
         "leadingComments": " Owns work items, comments, time entries and dependencies.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 21],
+        "span": [326, 2, 81],
+        "leadingComments":
+          " Internal: tenant export and import (see tenant_archive.proto); no ClientFrame case routes here.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }],
@@ -5944,9 +6914,12 @@ export const protoMetadata: ProtoMetadata = {
     ".agileboard.v1.RemoveDependencyRequest": RemoveDependencyRequest,
     ".agileboard.v1.ListDependenciesRequest": ListDependenciesRequest,
     ".agileboard.v1.DependencyList": DependencyList,
+    ".agileboard.v1.SearchWorkItemsRequest": SearchWorkItemsRequest,
+    ".agileboard.v1.WorkItemHit": WorkItemHit,
+    ".agileboard.v1.WorkItemSearchResult": WorkItemSearchResult,
     ".agileboard.v1.WorkItemsService": WorkItemsServiceClient,
   },
-  dependencies: [protoMetadata1, protoMetadata2],
+  dependencies: [protoMetadata1, protoMetadata2, protoMetadata3],
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

@@ -1,0 +1,2 @@
+export { createAgileboardMcpServer, httpApi, type ApiGet } from "./tools.js";
+export { mcpEnv, loadMcpConfig } from "./config.js";
