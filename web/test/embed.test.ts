@@ -31,7 +31,9 @@ describe("the embeddable board (<agileboard-board>)", () => {
     const { context, page, errors } = await newUser(browser, { viewport: { width: 1440, height: 900 } });
     await page.goto(`${system.url}/embed-demo.html?tenant=${tenant}&user=alice&project=EMB`);
     const board = page.locator("agileboard-board");
-    await board.getByRole("button", { name: /^EMB-1 Host-signed card/ }).waitFor();
+    await board.getByRole("button", { name: /^EMB-1 Host-signed card/ }).waitFor().catch((e: unknown) => {
+      throw new Error(`${String(e)}\npage errors: ${errors.join("\n")}`);
+    });
     expect(await board.evaluate((el) => el.shadowRoot !== null)).toBe(true);
     expect(await board.getByRole("status", { name: "Connection" }).innerText()).toBe("Online");
     // The host's page keeps its own URL; the board's filters live in memory.

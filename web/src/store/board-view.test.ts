@@ -72,6 +72,14 @@ describe("deriveView", () => {
     expect(view.order).toEqual(order);
   });
 
+  it("rolls a refused move back: once the mutation leaves the queue, the card is where the server says", () => {
+    const optimistic = deriveView("p", byId, order, [{ messageId: "m", request: move("a1", DONE, "e5", "") }]);
+    expect(columnIds(optimistic, DONE)).toEqual(["e5", "a1"]);
+    const refused = deriveView("p", byId, order, []);
+    expect(columnIds(refused, TODO)).toEqual(["a1", "b2", "c3"]);
+    expect(columnIds(refused, DONE)).toEqual(["e5"]);
+  });
+
   it("returns the confirmed state itself when nothing is pending", () => {
     const view = deriveView("p", byId, order, []);
     expect(view.byId).toBe(byId);

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
@@ -40,16 +40,17 @@ export async function registerWebApp(app: FastifyInstance, opts: WebAppOptions):
     root: opts.webDir,
     prefix: "/",
     index: false,
-    wildcard: true,
+    // One route per built file (found at start): other paths keep their own 404s (the API's problem+json).
+    wildcard: false,
     etag: true,
     lastModified: true,
     cacheControl: false,
     allowedPath: (path) => opts.devAuth || !path.endsWith(EMBED_DEMO),
     setHeaders: (res, path) => {
-      const immutable = path.startsWith(join(opts.webDir, "assets"));
+      const immutable = path.startsWith(join(opts.webDir, "assets") + sep);
       res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
       // Host pages on other origins load the embed as a module script, which needs CORS.
-      if (path.startsWith(join(opts.webDir, "embed"))) res.setHeader("access-control-allow-origin", "*");
+      if (path.startsWith(join(opts.webDir, "embed") + sep)) res.setHeader("access-control-allow-origin", "*");
     },
   });
   for (const route of APP_ROUTES) {
