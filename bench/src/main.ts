@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// npm run bench — placeholder until the runner lands.
+export {};
