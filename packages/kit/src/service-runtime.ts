@@ -18,7 +18,7 @@ import { ProjectAccessChecker } from "./project-access.js";
 import { purgeIdempotencyRecords } from "./storage/idempotency.js";
 import { loadMigrations } from "./storage/migrations.js";
 import { TenantStore } from "./storage/tenant-store.js";
-import { exitOnSignals } from "./shutdown.js";
+import { exitOnSignals, reportReadyToParent } from "./shutdown.js";
 import { ConfigError, startOrExit } from "./config.js";
 import { InternalTokenVerifier, loadInternalVerifyKeys, type InternalKeys, type InternalService } from "./auth/internal-identity.js";
 import { grpcTransport, type GrpcTlsConfig } from "./grpc/tls.js";
@@ -335,4 +335,5 @@ export async function runDomainService<Definition extends ServiceDefinition>(
 ): Promise<void> {
   const running = await startOrExit(() => startDomainService(spec, config));
   exitOnSignals(running.stop, { logger: running.runtime.logger, graceMs: config.SHUTDOWN_GRACE_MS });
+  reportReadyToParent(running.port);
 }

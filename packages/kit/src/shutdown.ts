@@ -75,3 +75,20 @@ function isRunning(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+
+/** The message a supervised child sends its parent once it serves (the multi-process embedded default). */
+export interface ReadyMessage {
+  type: "agileboard:ready";
+  port: number;
+}
+
+/**
+ * When started by a supervising parent over an IPC channel (`fork`): tells it the process serves on `port`,
+ * and stops as for SIGTERM when the channel closes — the parent exited, however it exited.
+ */
+export function reportReadyToParent(port: number): void {
+  if (!process.send) return;
+  const message: ReadyMessage = { type: "agileboard:ready", port };
+  process.send(message);
+  process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+}

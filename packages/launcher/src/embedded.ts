@@ -1,19 +1,10 @@
-import { join } from "node:path";
-import {
-  createEventBus,
-  createLogger,
-  generateInternalKeys,
-  hasNatsServer,
-  startNatsServer,
-  type NatsServerProcess,
-  type RunningService,
-  type SharedDependencies,
-} from "@agileboard/kit";
+import { createEventBus, createLogger, generateInternalKeys, type RunningService, type SharedDependencies } from "@agileboard/kit";
 import { loadGatewayConfig, startGateway, type RunningGateway } from "@agileboard/gateway";
 import { loadSprintsConfig, startSprints } from "@agileboard/sprints";
 import { loadTenancyConfig, startTenancy } from "@agileboard/tenancy";
 import { loadWebhooksConfig, startWebhooks } from "@agileboard/webhooks";
 import { loadWorkitemsConfig, startWorkitems } from "@agileboard/workitems";
+import { chooseBus, type BusKind } from "./bus.js";
 import { loadLauncherConfig } from "./config.js";
 
 /** The whole system in one process. */
@@ -21,7 +12,7 @@ export interface EmbeddedSystem {
   gateway: RunningGateway;
   services: { tenancy: RunningService; workitems: RunningService; sprints: RunningService; webhooks: RunningService };
   /** Which bus runs: "memory", "nats" (NATS_URL) or "nats-server" (a child this process started). */
-  busKind: "memory" | "nats" | "nats-server";
+  busKind: BusKind;
   /** Stops the gateway, the services, the bus and any nats-server it started, in that order. */
   stop(): Promise<void>;
 }
@@ -37,15 +28,12 @@ export async function startEmbedded(env: Readonly<Record<string, string | undefi
   const gatewayConfig = loadGatewayConfig(base);
   const logger = createLogger({ service: "agileboard", level: gatewayConfig.LOG_LEVEL });
 
-  let natsServer: NatsServerProcess | undefined;
-  let natsUrl = gatewayConfig.NATS_URL;
-  let busKind: EmbeddedSystem["busKind"] = natsUrl ? "nats" : "memory";
-  if (!natsUrl && launcher.EMBEDDED_BUS !== "memory" && (launcher.EMBEDDED_BUS === "nats-server" || hasNatsServer())) {
-    natsServer = await startNatsServer({ storeDir: join(gatewayConfig.DATA_DIR, "nats") });
-    natsUrl = natsServer.url;
-    busKind = "nats-server";
-    logger.info({ url: natsUrl, pid: natsServer.pid }, "started nats-server");
-  }
+  const { kind: busKind, natsUrl, natsServer } = await chooseBus({
+    natsUrl: gatewayConfig.NATS_URL,
+    embeddedBus: launcher.EMBEDDED_BUS,
+    dataDir: gatewayConfig.DATA_DIR,
+    logger,
+  });
   const bus = createEventBus({ natsUrl, retentionMs: gatewayConfig.EVENTS_RETENTION_MS, replicas: gatewayConfig.NATS_REPLICAS, name: "agileboard-embedded", logger });
   // Internal identity: the key files when configured (as a deployment has them), else a pair made now.
   const configuredKeys = Boolean(env["INTERNAL_AUTH_PRIVATE_KEY"] && env["INTERNAL_AUTH_PUBLIC_KEY"]);

@@ -71,6 +71,57 @@ describe("the embedded default (npm start)", () => {
     expect(isAlive(natsPid)).toBe(false);
   });
 
+  it("runs each service and two gateways in processes of their own on NATS, restarts a service that dies, and stops them all", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const port = await freePort();
+    const system = await spawnEntry(LAUNCHER, { PORT: String(port), DATA_DIR: dir.path, GATEWAY_PROCESSES: "2" }, { ready: /agileboard is running at/ });
+    const url = `http://127.0.0.1:${port}`;
+    expect(system.output()).toMatch(/bus: nats-server; 7 processes: tenancy, sprints, workitems, webhooks, gateway-1, gateway-2, nats-server/);
+    const tree = descendantsOf(system.pid);
+    const commands = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "));
+    expect(commands.filter((c) => c.includes("services/gateway/dist/main.js"))).toHaveLength(2);
+    for (const service of ["tenancy", "sprints", "workitems", "webhooks"]) expect(commands.filter((c) => c.includes(`services/${service}/dist/main.js`))).toHaveLength(1);
+
+    const token = async (user: string) =>
+      (
+        (await (
+          await fetch(`${url}/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tenant_id: "acme", user_id: user }) })
+        ).json()) as { token: string }
+      ).token;
+    const alice = await TestClient.connect(url, await token("alice"));
+    const project = await createProject(alice);
+    // The cluster deals connections to the two gateways in turn: four watchers sit on both.
+    const watchers = await Promise.all([1, 2, 3, 4].map(async () => TestClient.connect(url, await token("alice"))));
+    for (const watcher of watchers) await watcher.expect("subscribed", { $case: "subscribe", value: { projectIds: [project.id], resumeAfter: {} } });
+    await createWorkItem(alice, project.id);
+    for (const watcher of watchers) await watcher.waitForEvent((e) => e.change?.$case === "workItemCreated");
+
+    // A domain service killed outright comes back on the same port, and writes go through again.
+    const workitemsPid = tree.find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("services/workitems/dist/main.js")) ?? 0;
+    process.kill(workitemsPid, "SIGKILL");
+    await waitFor(() => /service exited; restarting it/.test(system.output()), 10_000, "the launcher to restart workitems");
+    await waitFor(
+      async () => {
+        try {
+          await createWorkItem(alice, project.id);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      20_000,
+      "a write through the restarted workitems",
+    );
+    for (const watcher of watchers) await watcher.waitForEvent((e) => e.change?.$case === "workItemCreated");
+    alice.close();
+    watchers.forEach((w) => w.close());
+
+    const everyone = descendantsOf(system.pid);
+    expect((await system.stop()).code).toBe(0);
+    await waitFor(() => everyone.every((pid) => !isAlive(pid)), 10_000, "every child to exit");
+  }, 60_000);
+
   it("runs on the in-process bus with an external JWKS and dev auth off, as a black-box client configures it", async () => {
     const dir = tempDir();
     dirs.push(dir);
@@ -82,7 +133,7 @@ describe("the embedded default (npm start)", () => {
       { ready: /agileboard is running at/ },
     );
     const url = `http://127.0.0.1:${port}`;
-    expect(system.output()).toMatch(/bus: memory/);
+    expect(system.output()).toMatch(/bus: memory; one process/);
     expect((await fetch(`${url}/dev/token`, { method: "POST" })).status).toBe(404);
     const client = await TestClient.connect(url, await auth.token());
     await createProject(client);
@@ -118,8 +169,11 @@ describe("the embedded default (npm start)", () => {
     const system = await spawnEntry(LAUNCHER, { PORT: String(await freePort()), DATA_DIR: dir.path }, { ready: /agileboard is running at/ });
     const natsPid = Number(/"pid":(\d+),"msg":"started nats-server"/.exec(system.output())?.[1]);
     expect(isAlive(natsPid)).toBe(true);
+    const tree = descendantsOf(system.pid);
+    expect(tree.length).toBeGreaterThanOrEqual(6);
     await system.kill();
     await waitFor(() => !isAlive(natsPid), 10_000, "nats-server to exit with its parent");
+    await waitFor(() => tree.every((pid) => !isAlive(pid)), 15_000, `every service and gateway to exit with their parent (${tree.join(", ")})`);
   });
 
   it("stops, nats-server included, when the `npm start` that launched it is killed with SIGKILL", async () => {
