@@ -5,6 +5,7 @@ import { connect, WorkItemStatus, WorkItemType, type AgileboardClient } from "@a
 import { summarize } from "./ceilings/stats.js";
 import type { LatencySummary } from "./ceilings/index.js";
 import { say, sleep } from "./format.js";
+import { ProcSampler, type Usage } from "./proc.js";
 import type { Target } from "./system.js";
 import type { SubscriberPool } from "./workers.js";
 
@@ -142,6 +143,21 @@ export async function runMoves(movers: AgileboardClient[], cards: Card[], load: 
     clearInterval(progress);
   }
   return { records, windowMs: now() - start, notSent };
+}
+
+/** Samples the system's processes and, separately, the load generator's (this runner and its workers). */
+export class UsageWindow {
+  private readonly system: ProcSampler;
+  private readonly generator: ProcSampler;
+  constructor(target: Target, pool: SubscriberPool) {
+    this.system = new ProcSampler(target.rootPid);
+    this.generator = new ProcSampler(undefined, [{ pid: process.pid, name: "runner" }, ...pool.pids.map((pid) => ({ pid, name: "subscriber worker" }))]);
+    this.system.start();
+    this.generator.start();
+  }
+  stop(): { usage: Usage | undefined; generator: Usage | undefined } {
+    return { usage: this.system.stop(), generator: this.generator.stop() };
+  }
 }
 
 export interface DeliveryFigures {

@@ -1,6 +1,6 @@
 // CPU time and resident memory of every process of the system under test, from /proc: the root PID (the
 // launcher) and all its descendants, nats-server included. CPU is reported as % of one core over a window.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 const TICKS_PER_S = 100; // USER_HZ on Linux
 const PAGE = 4096;
@@ -87,6 +87,23 @@ export function openFiles(pid: number): number {
   }
 }
 
+/** Open sockets of a process (TCP and others): how many clients a gateway process holds. */
+export function openSockets(pid: number): number {
+  try {
+    let n = 0;
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith("socket:")) n++;
+      } catch {
+        /* closed meanwhile */
+      }
+    }
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
 export interface ProcessUsage {
   pid: number;
   name: string;
@@ -110,14 +127,20 @@ export class ProcSampler {
   private timer: NodeJS.Timeout | undefined;
   private names = new Map<number, string>();
 
-  constructor(private readonly root: number | undefined) {}
+  /** `root`: sample that PID and its descendants; `fixed`: exactly these processes (the load generator's own). */
+  constructor(private readonly root: number | undefined, private readonly fixed?: { pid: number; name: string }[]) {}
+
+  private members(): { pid: number; name: string }[] {
+    if (this.fixed) return this.fixed;
+    return this.root === undefined ? [] : namedTree(this.root);
+  }
 
   start(): void {
-    if (this.root === undefined) return;
+    if (this.root === undefined && !this.fixed) return;
     this.startedAt = performance.now();
     this.startTicks.clear();
     this.rssMax.clear();
-    for (const { pid, name } of namedTree(this.root)) {
+    for (const { pid, name } of this.members()) {
       this.names.set(pid, name);
       this.startTicks.set(pid, readStat(pid)?.cpuTicks ?? 0);
     }
@@ -126,20 +149,19 @@ export class ProcSampler {
   }
 
   private sample(): void {
-    if (this.root === undefined) return;
-    for (const pid of processTree(this.root)) {
+    for (const { pid } of this.members()) {
       const rss = readStat(pid)?.rssBytes ?? 0;
       if (rss > (this.rssMax.get(pid) ?? 0)) this.rssMax.set(pid, rss);
     }
   }
 
   stop(): Usage | undefined {
-    if (this.root === undefined) return undefined;
+    if (this.root === undefined && !this.fixed) return undefined;
     if (this.timer) clearInterval(this.timer);
     this.sample();
     const windowMs = performance.now() - this.startedAt;
     const processes: ProcessUsage[] = [];
-    for (const { pid, name } of namedTree(this.root)) {
+    for (const { pid, name } of this.members()) {
       const s = readStat(pid);
       if (!s) continue;
       const ticks = s.cpuTicks - (this.startTicks.get(pid) ?? 0);
