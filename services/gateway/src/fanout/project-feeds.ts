@@ -1,7 +1,7 @@
 import { counter, gauge, projectEventFilter, UnavailableError, type EventBus, type LoggedEvent, type Logger, type Subscription } from "@agileboard/kit";
 import { Event } from "@agileboard/proto";
 import { encodeEventFrame } from "../dispatch/frame-codec.js";
-import type { Connection, ProjectSubscription } from "../ws/connection.js";
+import type { Connection, PendingEvent, ProjectSubscription } from "../ws/connection.js";
 
 const eventsReceived = counter("agileboard_gateway_events_received_total", "Events received from the bus by project feeds.", []);
 const framesFannedOut = counter("agileboard_gateway_event_frames_sent_total", "Event frames sent to sockets.", []);
@@ -50,7 +50,10 @@ class ProjectFeed {
     this.lastSequence = event.sequence;
     eventsReceived.inc();
     const frame = encodeEventFrame(event.eventId, event.payload, event.sequence, Date.now());
-    for (const conn of this.members) deliver(conn, this.projectId, { sequence: event.sequence, frame, origin: event.origin });
+    const delivery = { sequence: event.sequence, frame, origin: event.origin };
+    let sent = 0;
+    for (const conn of this.members) if (deliver(conn, this.projectId, delivery)) sent++;
+    framesFannedOut.inc(sent);
     if (event.subject.endsWith(".member")) {
       const change = Event.decode(event.payload).change;
       if (change?.$case === "memberRemoved") this.onMemberRemoved(this.tenantId, this.projectId, change.value.userId);
@@ -62,18 +65,21 @@ class ProjectFeed {
   }
 }
 
-/** Hands one event to one connection's subscription: skips duplicates, holds it during replay, no echo. */
-export function deliver(conn: Connection, projectId: string, event: { sequence: number; frame: Uint8Array; origin: string }): void {
+/**
+ * Hands one event to one connection's subscription: skips duplicates, holds it during replay, no echo.
+ * True when a frame went to the socket.
+ */
+export function deliver(conn: Connection, projectId: string, event: PendingEvent): boolean {
   const sub = conn.subscriptions.get(projectId);
-  if (!sub || event.sequence <= sub.watermark) return;
+  if (!sub || event.sequence <= sub.watermark) return false;
   if (sub.pending) {
     sub.pending.push(event);
-    return;
+    return false;
   }
   sub.watermark = event.sequence;
-  if (event.origin === conn.origin) return;
+  if (event.origin === conn.origin) return false;
   conn.send(event.frame);
-  framesFannedOut.inc();
+  return true;
 }
 
 /**
@@ -127,7 +133,9 @@ export class ProjectFeeds {
     if (!sub?.pending) return;
     const held = sub.pending;
     sub.pending = null;
-    for (const event of held) deliver(conn, projectId, event);
+    let sent = 0;
+    for (const event of held) if (deliver(conn, projectId, event)) sent++;
+    framesFannedOut.inc(sent);
     this.membership.live(conn, projectId);
   }
 

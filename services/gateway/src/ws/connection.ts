@@ -1,5 +1,6 @@
 import type { Metadata } from "@grpc/grpc-js";
 import { CALL_METADATA, identityMetadata, type CallContext, type InternalService, type InternalTokenSigner } from "@agileboard/kit";
+import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import { RateLimiter } from "./rate-limiter.js";
 
@@ -40,6 +41,36 @@ interface MintedIdentity {
 }
 
 let nextConnectionNumber = 0;
+
+/**
+ * Write coalescing: the first frame a socket gets in an event-loop turn corks its TCP socket, and one
+ * setImmediate uncorks every corked socket after the turn — so the events of one bus delivery (and the
+ * replies of one burst) leave as one writev per socket instead of one per frame. Frames keep their order
+ * (the stream only buffers), and nothing waits longer than the rest of the current turn.
+ */
+const corked: Socket[] = [];
+let flushScheduled = false;
+
+function uncorkAll(): void {
+  flushScheduled = false;
+  for (const socket of corked) socket.uncork();
+  corked.length = 0;
+}
+
+function corkForThisTurn(socket: Socket): void {
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  corked.push(socket);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(uncorkAll);
+  }
+}
+
+/** The TCP socket under a `ws` WebSocket (ws keeps it as `_socket`; absent once closed). */
+function tcpSocketOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
+}
 
 /** One authenticated WebSocket and everything the gateway keeps for it. */
 export class Connection {
@@ -113,6 +144,8 @@ export class Connection {
       this.close(1013, "too slow to keep up; reconnect and resume");
       return;
     }
+    const tcp = tcpSocketOf(this.socket);
+    if (tcp) corkForThisTurn(tcp);
     this.socket.send(frame, { binary: true });
   }
 
