@@ -1,6 +1,6 @@
 import { ProjectRole } from "@agileboard/client";
 import type { Project, WorkItem } from "@agileboard/proto/wire";
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore, type CSSProperties } from "react";
 import { useSearchParams } from "wouter";
 import { useApp } from "../../app/app-context.js";
 import { Shell } from "../../app/Shell.js";
@@ -149,7 +149,7 @@ function LiveBoard({ project }: { project: Project }) {
           </div>
         )}
         <Toolbar filters={filters} onChange={setFilters} view={snapshot.view} me={me} />
-        <div className="board-scroller">
+        <div className="board-scroller" style={{ "--ab-column-count": filters.showBacklog ? 5 : 4 } as CSSProperties}>
           {snapshot.loading && snapshot.view.order.length === 0 ? (
             <p className="muted" style={{ padding: 8 }}>
               Loading cards…
