@@ -118,13 +118,14 @@ export function comparisons(results: readonly ScenarioResult[], c: CeilingResult
     const mid = te.points.find((p) => p.touched >= te.tenants);
     // "Flat": the second pass (every tenant known, LRU full) grows RSS by at most 10% of where it started.
     const limit = mid ? mid.rssBytes * 0.1 : undefined;
+    const growth = te.secondPassGrowthBytes;
     out.push({
-      figure: `${num(te.tenants)} tenants round-robin, LRU ${te.lruSize ?? "?"}: RSS growth over the second pass`,
-      product: mib(te.secondPassGrowthBytes),
+      figure: `${num(te.tenants)} tenants round-robin, LRU ${te.lruSize ?? "of the deployment"}: RSS growth over the second pass`,
+      product: growth === undefined ? "—" : mib(growth),
       ceiling: mid ? `${mib(mid.rssBytes)} after the first pass` : "—",
-      ratio: ratio(te.secondPassGrowthBytes, mid?.rssBytes),
+      ratio: ratio(growth, mid?.rssBytes),
       target: "flat (≤ 10% growth)",
-      verdict: limit !== undefined ? (te.secondPassGrowthBytes <= limit ? "met" : `missed: grew ${mib(te.secondPassGrowthBytes)} (${((te.secondPassGrowthBytes / (mid?.rssBytes ?? 1)) * 100).toFixed(0)}%)`) : "not measured",
+      verdict: limit !== undefined && growth !== undefined ? (growth <= limit ? "met" : `missed: grew ${mib(growth)} (${((growth / (mid?.rssBytes ?? 1)) * 100).toFixed(0)}%)`) : "not measured",
     });
   }
   return out;

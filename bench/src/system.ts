@@ -64,8 +64,10 @@ async function keyMinter(args: BenchArgs): Promise<Minter> {
   const text = readFileSync(args.signingKey ?? "", "utf8");
   let key: KeyObject | Awaited<ReturnType<typeof importJWK>>;
   let alg: string;
+  let kid = args.kid;
   if (text.trim().startsWith("{")) {
     const jwk = JSON.parse(text) as JWK;
+    kid ??= jwk.kid;
     alg = jwk.alg ?? (jwk.kty === "EC" ? (jwk.crv === "P-384" ? "ES384" : "ES256") : jwk.kty === "OKP" ? "EdDSA" : "RS256");
     key = await importJWK(jwk, alg);
   } else {
@@ -77,7 +79,7 @@ async function keyMinter(args: BenchArgs): Promise<Minter> {
   }
   return async (tenantId, userId, roles) => {
     let jwt = new SignJWT({ tenant_id: tenantId, user_id: userId, roles: [...roles] })
-      .setProtectedHeader({ alg, ...(args.kid ? { kid: args.kid } : {}) })
+      .setProtectedHeader({ alg, ...(kid ? { kid } : {}) })
       .setSubject(userId)
       .setIssuedAt()
       .setExpirationTime("3h");
