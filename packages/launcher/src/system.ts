@@ -29,9 +29,9 @@ export async function startSystem(env: Readonly<Record<string, string | undefine
   const gatewayConfig = loadGatewayConfig(base);
   const logger = createLogger({ service: "agileboard", level: gatewayConfig.LOG_LEVEL });
   const wantsOne = launcher.EMBEDDED_PROCESSES === "one";
-  if (wantsOne && launcher.GATEWAY_PROCESSES > 1) throw new ConfigError(["GATEWAY_PROCESSES: more than one gateway needs EMBEDDED_PROCESSES=auto or many"]);
+  if (wantsOne && launcher.gatewayProcessesAsked && launcher.GATEWAY_PROCESSES > 1) throw new ConfigError(["GATEWAY_PROCESSES: more than one gateway needs EMBEDDED_PROCESSES=auto or many"]);
   const memoryBus = !gatewayConfig.NATS_URL && (launcher.EMBEDDED_BUS === "memory" || (launcher.EMBEDDED_BUS === "auto" && !hasNatsServer()));
-  if (memoryBus && (launcher.EMBEDDED_PROCESSES === "many" || launcher.GATEWAY_PROCESSES > 1)) {
+  if (memoryBus && (launcher.EMBEDDED_PROCESSES === "many" || (launcher.gatewayProcessesAsked && launcher.GATEWAY_PROCESSES > 1))) {
     throw new ConfigError([
       `${launcher.EMBEDDED_PROCESSES === "many" ? "EMBEDDED_PROCESSES=many" : "GATEWAY_PROCESSES"}: processes of their own need NATS (NATS_URL, or nats-server on PATH); the in-process bus works only in one process`,
     ]);
