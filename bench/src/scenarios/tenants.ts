@@ -14,6 +14,8 @@ export interface TenantsPoint {
   touched: number;
   rssBytes: number;
   openFiles: number;
+  /** Per process: which one grows, if any. */
+  processes: { name: string; rssBytes: number; openFiles: number }[];
 }
 
 export interface TenantsData {
@@ -47,8 +49,8 @@ export async function tenants(ctx: ScenarioContext): Promise<ScenarioResult> {
   const projects = new Map<number, string>();
   const measure = (touched: number): void => {
     if (target.rootPid === undefined) return;
-    const tree = namedTree(target.rootPid);
-    points.push({ touched, rssBytes: tree.reduce((s, p) => s + rssOf(p.pid), 0), openFiles: tree.reduce((s, p) => s + openFiles(p.pid), 0) });
+    const processes = namedTree(target.rootPid).map((p) => ({ name: p.name, rssBytes: rssOf(p.pid), openFiles: openFiles(p.pid) }));
+    points.push({ touched, rssBytes: processes.reduce((s, p) => s + p.rssBytes, 0), openFiles: processes.reduce((s, p) => s + p.openFiles, 0), processes });
   };
   try {
     measure(0);
@@ -135,6 +137,15 @@ export async function tenants(ctx: ScenarioContext): Promise<ScenarioResult> {
       [`touches so far (first pass 1–${num(n)}, second ${num(n + 1)}–${num(2 * n)})`, "system RSS", "open files (all processes)"],
       points.map((p) => [num(p.touched), mib(p.rssBytes), num(p.openFiles)]),
     ),
+    "",
+    mid && end
+      ? `Per process, end of the first pass → end of the second: ${mid.processes
+          .map((p, i) => {
+            const e = end.processes[i];
+            return `${p.name} ${mib(p.rssBytes)} → ${e ? mib(e.rssBytes) : "?"} (${p.openFiles} → ${e?.openFiles ?? "?"} files)`;
+          })
+          .join(", ")}`
+      : "",
   ].join("\n");
   return { name: "tenants", markdown, data: data as unknown as Record<string, unknown>, problems, notes: [] };
 }
