@@ -1,10 +1,11 @@
 // Every child process, nats-server and temp dir a measurement starts is registered here, so that a
 // finally block, an exit or a Ctrl-C removes them all, by PID and by path.
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startNatsServer as startKitNatsServer } from "@agileboard/kit";
 import type { ChildMessage } from "./children/ipc.js";
 
 const live = new Set<ChildProcess>();
@@ -139,39 +140,22 @@ export interface NatsServer {
   stop(): void;
 }
 
-/** Starts a private nats-server with JetStream in a temp dir; resolves once it accepts TCP connections. */
-export async function startNatsServer(binary = process.env["NATS_SERVER_BIN"] ?? "nats-server"): Promise<NatsServer> {
+/**
+ * A private nats-server with JetStream in a temp dir — the kit's, which the kernel stops when this process
+ * dies however it dies (no orphan after a SIGKILL of the bench).
+ */
+export async function startNatsServer(): Promise<NatsServer> {
   const dir = makeTempDir("nats");
-  const port = await freePort();
-  const proc = spawn(binary, ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", dir], { stdio: "ignore" });
-  live.add(proc);
-  const stop = (): void => {
-    killChild(proc);
-    removeTempDir(dir);
-  };
-  const spawnError = new Promise<never>((_, reject) => proc.once("error", reject));
   try {
-    await Promise.race([spawnError, waitForPort(port, 10_000)]);
+    const server = await startKitNatsServer({ storeDir: dir });
+    return {
+      url: server.url,
+      stop: () => {
+        void server.kill().finally(() => removeTempDir(dir));
+      },
+    };
   } catch (err) {
-    stop();
+    removeTempDir(dir);
     throw err;
-  }
-  return { url: `nats://127.0.0.1:${port}`, stop };
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
