@@ -60,6 +60,13 @@ async function main(): Promise<void> {
       return target;
     },
   };
+  // Ctrl-C: the systems this run started are stopped (and their temp dirs removed) before exiting.
+  const interrupt = (): void => {
+    say("interrupted: stopping the system…");
+    void Promise.allSettled(live.map((t) => t.stop())).then(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
   const results: ScenarioResult[] = [];
   const budgetS = args.quick ? 60 : 240;
   for (const name of args.only) {
