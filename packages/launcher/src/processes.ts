@@ -177,17 +177,19 @@ export async function startMultiProcess(options: MultiProcessOptions): Promise<M
   };
 
   const gateways = new Set<Worker>();
-  let gatewayPort = options.port;
+  // Every gateway must ask the cluster for the same port: with 0, each worker's listen would be a new
+  // request for "any port", so a free one is chosen here once.
+  const gatewayPort = options.port === 0 ? await freePort() : options.port;
   const gatewayEnv = {
     ...childEnv,
     ...Object.fromEntries(SERVICES.map((s) => [addressVar(s.name), address(s.name)])),
   };
   cluster.setupPrimary({ exec: entryOf("@agileboard/gateway"), args: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const startGateway = async (): Promise<void> => {
-    // The first gateway binds PORT (0 = any); the others share the port it got, through the cluster.
+    // Every gateway listens on the same port; the cluster's primary (this process) holds it and deals connections out.
     const worker = cluster.fork({ ...gatewayEnv, PORT: String(gatewayPort) });
     gateways.add(worker);
-    gatewayPort = await whenReady(worker, "gateway");
+    await whenReady(worker, "gateway");
     worker.once("exit", (code, signal) => {
       gateways.delete(worker);
       if (stopping) return;
@@ -213,9 +215,7 @@ export async function startMultiProcess(options: MultiProcessOptions): Promise<M
 
   try {
     for (const service of SERVICES) await startService(service);
-    await startGateway();
-    // The others after the first, which fixed the port.
-    await Promise.all(Array.from({ length: options.gatewayProcesses - 1 }, () => startGateway()));
+    await Promise.all(Array.from({ length: options.gatewayProcesses }, () => startGateway()));
   } catch (err) {
     await stop();
     throw err;

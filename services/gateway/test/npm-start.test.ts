@@ -74,9 +74,10 @@ describe("the embedded default (npm start)", () => {
   it("runs each service and two gateways in processes of their own on NATS, restarts a service that dies, and stops them all", async () => {
     const dir = tempDir();
     dirs.push(dir);
-    const port = await freePort();
-    const system = await spawnEntry(LAUNCHER, { PORT: String(port), DATA_DIR: dir.path, GATEWAY_PROCESSES: "2" }, { ready: /agileboard is running at/ });
-    const url = `http://127.0.0.1:${port}`;
+    // PORT=0: the launcher picks one free port that both gateways share.
+    const system = await spawnEntry(LAUNCHER, { PORT: "0", HOST: "127.0.0.1", DATA_DIR: dir.path, GATEWAY_PROCESSES: "2" }, { ready: /agileboard is running at/ });
+    const url = /agileboard is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(system.output())?.[1] ?? "";
+    expect(url).toMatch(/:\d{4,5}$/);
     expect(system.output()).toMatch(/bus: nats-server; 7 processes: tenancy, sprints, workitems, webhooks, gateway-1, gateway-2, nats-server/);
     const tree = descendantsOf(system.pid);
     const commands = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "));
