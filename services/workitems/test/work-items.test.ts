@@ -158,4 +158,22 @@ describe("workitems over gRPC, with tenancy, SQLite and NATS", () => {
       grpcCall(items, WorkItemsServiceService.moveWorkItem, { workItemId: a.id, expectedVersion: 1, status: 0, beforeId: a.id, afterId: "" }, as("alice")),
     ).rejects.toBeInstanceOf(InvalidArgumentError);
   });
+
+  it("re-indexes an item's text for search only when its title or description changed, not on a move", async () => {
+    const project = await newProject();
+    const item = await create(project.id, { title: "quokka sighting" });
+    // The repository writes whole rows, so every UPDATE names title and description; the trigger must look at values.
+    const db = new BetterSqlite3(`${dir.path}/tenants/acme/workitems.db`);
+    const changesBy = (sql: string, ...params: unknown[]) => {
+      const before = db.prepare("SELECT total_changes()").pluck().get() as number;
+      db.prepare(sql).run(...params);
+      return (db.prepare("SELECT total_changes()").pluck().get() as number) - before;
+    };
+    const found = (word: string) => db.prepare("SELECT rowid FROM work_items_search WHERE work_items_search MATCH ?").pluck().all(word).length;
+    expect(changesBy("UPDATE work_items SET title = title, description = description, status = 'in_progress' WHERE id = ?", item.id)).toBe(1);
+    expect(changesBy("UPDATE work_items SET title = 'wombat sighting', description = description WHERE id = ?", item.id)).toBeGreaterThan(1);
+    expect(found("wombat")).toBe(1);
+    expect(found("quokka")).toBe(0);
+    db.close();
+  });
 });
