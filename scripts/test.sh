@@ -31,3 +31,5 @@ npx tsc -p tsconfig.test.json
 npx vitest run "$@"
 # The container topology: Docker engine, images, the scenarios.
 bash scripts/integration.sh
+# The benchmark's short run: figures on the terminal and in bench/results/, no pass/fail (a crash still fails).
+npm run bench -- --quick
