@@ -2,7 +2,7 @@ import { ProjectRole, WorkItemStatus, WorkItemType, type AgileboardClient } from
 import type { TestSystem } from "@agileboard/testkit";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newUser, screenshot, sdkFor, signIn, startWebSystem, uniqueTenant } from "./harness.js";
+import { keyboardDragReady, launchBrowser, newUser, screenshot, sdkFor, signIn, startWebSystem, uniqueTenant } from "./harness.js";
 
 /** Drags a card with the mouse onto another card or column, in small steps as a hand would. */
 async function dragWithPointer(page: Page, card: Locator, target: Locator): Promise<void> {
@@ -77,6 +77,7 @@ describe("two people on one board", () => {
     const announced = () => bob.page.evaluate("[...document.querySelectorAll('[role=status]')].map((e) => e.textContent).join(' | ')") as Promise<string>;
     await bob.page.keyboard.press("Space");
     await expect.poll(announced).toMatch(/PAY-2 is over To do/);
+    await keyboardDragReady(bob.page);
     await bob.page.keyboard.press("ArrowRight");
     await expect.poll(announced).toMatch(/PAY-2 is over In progress/);
     await bob.page.keyboard.press("Space");

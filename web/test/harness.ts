@@ -76,3 +76,12 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export function uniqueTenant(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/**
+ * Waits until dnd-kit's keyboard sensor listens for the moving keys: it adds that listener in a setTimeout
+ * after the lift, so the page's timers already scheduled must run first (a person is never faster than that;
+ * a script pressing the next key right after the lift's announcement can be).
+ */
+export async function keyboardDragReady(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+}

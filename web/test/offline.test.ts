@@ -2,7 +2,7 @@ import { ProjectRole, WorkItemStatus, WorkItemType, type AgileboardClient } from
 import type { TestSystem } from "@agileboard/testkit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newUser, screenshot, sdkFor, seriousViolations, signIn, startWebSystem, uniqueTenant } from "./harness.js";
+import { keyboardDragReady, launchBrowser, newUser, screenshot, sdkFor, seriousViolations, signIn, startWebSystem, uniqueTenant } from "./harness.js";
 
 async function keysIn(page: Page, column: string): Promise<string[]> {
   return (await page.getByRole("region", { name: column }).locator(".card-key").allInnerTexts()).map((k) => k.trim());
@@ -56,6 +56,7 @@ describe("offline: edits wait, survive a reload, and land once", () => {
     const announced = () => alice.page.evaluate("[...document.querySelectorAll('[role=status]')].map((e) => e.textContent).join(' | ')") as Promise<string>;
     await alice.page.keyboard.press("Space");
     await expect.poll(announced).toMatch(/OFF-1 is over To do/);
+    await keyboardDragReady(alice.page);
     await alice.page.keyboard.press("ArrowRight");
     await expect.poll(announced).toMatch(/OFF-1 is over In progress/);
     await alice.page.keyboard.press("Space");

@@ -2,7 +2,7 @@ import { WorkItemStatus, WorkItemType, type AgileboardClient } from "@agileboard
 import type { TestSystem } from "@agileboard/testkit";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newUser, sdkFor, seriousViolations, signIn, startWebSystem, uniqueTenant } from "./harness.js";
+import { keyboardDragReady, launchBrowser, newUser, sdkFor, seriousViolations, signIn, startWebSystem, uniqueTenant } from "./harness.js";
 
 describe("projects, members and long columns", () => {
   let system: TestSystem;
@@ -75,6 +75,7 @@ describe("projects, members and long columns", () => {
     const announced = () => page.evaluate("[...document.querySelectorAll('[role=status]')].map((e) => e.textContent).join(' | ')") as Promise<string>;
     await page.keyboard.press("Space");
     await expect.poll(announced).toMatch(/LONG-300 is over To do/);
+    await keyboardDragReady(page);
     await page.keyboard.press("ArrowRight");
     await expect.poll(announced).toMatch(/LONG-300 is over In progress/);
     await page.keyboard.press("Space");
