@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { connect, WorkItemStatus, WorkItemType, type AgileboardClient } from "@agileboard/client";
 import { summarize } from "./ceilings/stats.js";
 import type { LatencySummary } from "./ceilings/index.js";
-import { say, sleep } from "./format.js";
+import { lat, num, say, sleep } from "./format.js";
 import { ProcSampler, type Usage } from "./proc.js";
 import type { Target } from "./system.js";
 import type { SubscriberPool } from "./workers.js";
@@ -172,6 +172,19 @@ export interface DeliveryFigures {
   incomplete: number;
   /** Deliveries beyond one per subscriber. */
   duplicates: number;
+}
+
+/** The columns every delivery table shares: rate, the three latencies, losses, and the CPU of both sides. */
+export function deliveryCells(r: DeliveryFigures & { notSent: number; usage: Usage | undefined; generator: Usage | undefined }): string[] {
+  return [
+    num(r.movesPerSecond, 1) + (r.notSent > 0 ? ` (${num(r.notSent)} not sent: all cards in flight)` : ""),
+    lat(r.reply),
+    lat(r.firstSubscriber),
+    lat(r.lastSubscriber),
+    `${r.errors} / ${r.incomplete}`,
+    r.usage ? `${r.usage.total.cpuPercent.toFixed(0)}%` : "—",
+    r.generator ? `${r.generator.total.cpuPercent.toFixed(0)}%` : "—",
+  ];
 }
 
 /** Waits until every answered move reached its audience (or `maxWaitMs`), then computes the figures. */

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "@agileboard/kit";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -98,18 +98,6 @@ export async function remoteTarget(args: BenchArgs): Promise<Target> {
   return { url, rootPid: undefined, env: {}, token: cachedTokens(await keyMinter(args)), stop: async () => undefined };
 }
 
-/** A port free on 127.0.0.1 now (PORT=0 cannot be shared by cluster gateway processes). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `node packages/launcher/dist/main.js` with `env` on top of the lifted limits; resolves when /readyz answers. */
 export async function startLocal(env: Record<string, string> = {}): Promise<Target & { child: ChildProcess; output: () => string }> {

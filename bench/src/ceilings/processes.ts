@@ -2,7 +2,6 @@
 // finally block, an exit or a Ctrl-C removes them all, by PID and by path.
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNatsServer as startKitNatsServer } from "@agileboard/kit";
@@ -122,18 +121,6 @@ export class Child<Info = unknown> {
   }
 }
 
-/** A TCP port free on 127.0.0.1 right now (for servers that cannot report the port they bound, like nats-server). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface NatsServer {
   url: string;

@@ -2,7 +2,7 @@
 // open loop at 20, 100, 1,000 moves/s and closed loops of 16 and 64 in flight. Move → reply, → first and
 // → last subscriber; moves/s sustained; CPU and RSS of every system process.
 import { lat, num, say, table } from "../format.js";
-import { createBoard, deliveries, loadName, runMoves, sdkClient, UsageWindow, type DeliveryFigures, type Load } from "../mover.js";
+import { createBoard, deliveries, deliveryCells, loadName, runMoves, sdkClient, UsageWindow, type DeliveryFigures, type Load } from "../mover.js";
 import { usageLine, type Usage } from "../proc.js";
 import type { ScenarioContext, ScenarioResult } from "../scenario.js";
 import { SubscriberPool } from "../workers.js";
@@ -67,13 +67,7 @@ export async function cardMoves(ctx: ScenarioContext): Promise<ScenarioResult> {
   const rows = runs.map((r) => [
     String(r.subscribers),
     loadName(r.load),
-    num(r.movesPerSecond, 1) + (r.notSent > 0 ? ` (${num(r.notSent)} not sent: all cards in flight)` : ""),
-    lat(r.reply),
-    lat(r.firstSubscriber),
-    lat(r.lastSubscriber),
-    `${r.errors} / ${r.incomplete}`,
-    r.usage ? `${r.usage.total.cpuPercent.toFixed(0)}%` : "—",
-    r.generator ? `${r.generator.total.cpuPercent.toFixed(0)}%` : "—",
+    ...deliveryCells(r),
   ]);
   const usageRows = runs.map((r) => `- S=${r.subscribers} ${loadName(r.load)}: ${usageLine(r.usage)}; load generator: ${usageLine(r.generator)}`);
   const markdown = [

@@ -1,7 +1,7 @@
 // Many projects: changes spread over 50 projects × 5 subscribers each: a closed loop (64 in flight)
 // and open loop at 1,000 changes/s give the max rate (the higher of the two), then open loop at half of it; change → every subscriber.
 import { lat, num, say, table } from "../format.js";
-import { createBoard, deliveries, runMoves, sdkClient, UsageWindow, type Card, type DeliveryFigures, type Load } from "../mover.js";
+import { createBoard, deliveries, deliveryCells, runMoves, sdkClient, UsageWindow, type Card, type DeliveryFigures, type Load } from "../mover.js";
 import { usageLine, type Usage } from "../proc.js";
 import type { ScenarioContext, ScenarioResult } from "../scenario.js";
 import { SubscriberPool } from "../workers.js";
@@ -91,13 +91,7 @@ export async function manyProjects(ctx: ScenarioContext): Promise<ScenarioResult
       ["load", "changes/s", "change → reply", "change → first subscriber", "change → every subscriber", "errors / not delivered to all", "system CPU", "load generator CPU"],
       runs.map((r) => [
         `${r.label}`,
-        num(r.movesPerSecond, 1) + (r.notSent > 0 ? ` (${num(r.notSent)} not sent: all cards in flight)` : ""),
-        lat(r.reply),
-        lat(r.firstSubscriber),
-        lat(r.lastSubscriber),
-        `${r.errors} / ${r.incomplete}`,
-        r.usage ? `${r.usage.total.cpuPercent.toFixed(0)}%` : "—",
-        r.generator ? `${r.generator.total.cpuPercent.toFixed(0)}%` : "—",
+        ...deliveryCells(r),
       ]),
     ),
     "",

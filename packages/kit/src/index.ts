@@ -4,6 +4,7 @@ export * from "./log.js";
 export * from "./ids.js";
 export * from "./metrics.js";
 export * from "./shutdown.js";
+export * from "./net.js";
 export * from "./bus/event-bus.js";
 export * from "./bus/subjects.js";
 export * from "./bus/memory-event-bus.js";

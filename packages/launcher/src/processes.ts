@@ -2,9 +2,8 @@ import cluster, { type Worker } from "node:cluster";
 import { fork, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import { generateInternalKeys, loadOrCreateDevSigner, type Logger, type ReadyMessage } from "@agileboard/kit";
+import { freePort, generateInternalKeys, loadOrCreateDevSigner, type Logger, type ReadyMessage } from "@agileboard/kit";
 
 const require = createRequire(import.meta.url);
 
@@ -57,17 +56,6 @@ export interface MultiProcessOptions {
   logger: Logger;
 }
 
-/** A free loopback port: a service keeps the same one across restarts, so the gateways' addresses stay right. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 function isReady(message: unknown): message is ReadyMessage {
   return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "agileboard:ready";
